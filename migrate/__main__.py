@@ -1,0 +1,5 @@
+"""``python -m migrate`` is the ``wpmigrate`` command."""
+
+from migrate.cli import main
+
+main()

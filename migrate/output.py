@@ -1,0 +1,222 @@
+"""Atomic, confined output.
+
+Everything a writer produces goes into a fresh temporary folder (or file)
+beside the target and is moved into place only when the writer finished. An
+interrupted or failed run leaves the previous output untouched and no
+half-written folder. Every path is checked: nothing can be written outside
+the tree, nothing twice.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from migrate.errors import OutputError
+
+#: A file every output folder carries, so a later run knows it may replace it.
+MARKER = ".wpmigrate"
+
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
+_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def safe_component(name: str, fallback: str = "untitled") -> str:
+    """Make one path component safe on every common filesystem.
+
+    Separators, NUL and control characters, ``.``/``..``, trailing dots and
+    spaces and Windows' reserved device names are neutralised; the result is
+    never empty and at most 150 bytes of UTF-8.
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = _UNSAFE_CHARS.sub("-", name).strip().strip(".").strip()
+    name = re.sub(r"-{2,}", "-", name).strip("-")
+    if not name or name in (".", ".."):
+        name = fallback
+    if _WINDOWS_RESERVED.match(name):
+        name = "_" + name
+    encoded = name.encode("utf-8")
+    if len(encoded) > 150:
+        name = encoded[:150].decode("utf-8", errors="ignore").rstrip("-. ")
+    return name
+
+
+def check_relpath(rel: str) -> PurePosixPath:
+    """Validate a writer-chosen relative path; raise if it could escape."""
+    if not rel or "\x00" in rel or "\\" in rel:
+        raise OutputError(f"refusing unsafe output path {rel!r}")
+    p = PurePosixPath(rel)
+    if p.is_absolute() or re.match(r"^[A-Za-z]:", rel):
+        raise OutputError(f"refusing absolute output path {rel!r}")
+    for part in p.parts:
+        if part in ("..", ".", "") or _WINDOWS_RESERVED.match(part):
+            raise OutputError(f"refusing unsafe output path {rel!r}")
+    return p
+
+
+def _may_replace(target: Path) -> bool:
+    if not target.exists():
+        return True
+    if target.is_dir() and not target.is_symlink():
+        return (target / MARKER).exists() or not any(target.iterdir())
+    return False
+
+
+class OutputTree:
+    """A folder written atomically: use as a context manager.
+
+    ``with OutputTree(path) as out: out.write_text("a/b.md", text)``; on a
+    clean exit the folder replaces ``path``, on an exception it is removed.
+    """
+
+    def __init__(self, target: str | os.PathLike, *, force: bool = False) -> None:
+        self.target = Path(target).absolute()
+        self.force = force
+        self._written: set[str] = set()
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> "OutputTree":
+        if not self.force and not _may_replace(self.target):
+            raise OutputError(
+                "refusing to replace a folder that wpmigrate did not write "
+                f"(no {MARKER} file in it); choose an empty or new folder",
+                file=str(self.target),
+            )
+        if self.target.exists() and not self.target.is_dir():
+            raise OutputError("the output path exists and is not a folder", file=str(self.target))
+        parent = self.target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=parent))
+        except OSError as exc:
+            raise _os_error(exc, parent) from exc
+        self.write_text(MARKER, "This folder was written by wpmigrate; a new run may replace it.\n")
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+    def path(self, rel: str) -> Path:
+        """The absolute temporary path for ``rel``, checked and registered once."""
+        assert self.tmp is not None, "use OutputTree as a context manager"
+        p = check_relpath(rel)
+        key = str(p).casefold()
+        if key in self._written:
+            raise OutputError(f"two things were to be written to {rel!r}")
+        self._written.add(key)
+        full = self.tmp.joinpath(*p.parts)
+        try:
+            full.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _os_error(exc, full.parent) from exc
+        return full
+
+    def exists(self, rel: str) -> bool:
+        return str(check_relpath(rel)).casefold() in self._written
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        full = self.path(rel)
+        try:
+            with open(full, "xb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise _os_error(exc, full) from exc
+
+    def open(self, rel: str, mode: str = "w", **kw: Any) -> IO:
+        """Open a new file for streaming writes (``w``/``wb`` only)."""
+        if mode not in ("w", "wb"):
+            raise ValueError("output files are opened for writing only")
+        full = self.path(rel)
+        try:
+            if mode == "w":
+                return open(full, "x", encoding=kw.pop("encoding", "utf-8"), newline=kw.pop("newline", "\n"), **kw)
+            return open(full, "xb")
+        except OSError as exc:
+            raise _os_error(exc, full) from exc
+
+    def commit(self) -> None:
+        assert self.tmp is not None
+        old: Path | None = None
+        try:
+            if self.target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
+                os.rmdir(old)
+                os.rename(self.target, old)
+            os.rename(self.tmp, self.target)
+        except OSError as exc:
+            if old is not None and old.exists() and not self.target.exists():
+                os.rename(old, self.target)
+            self.abort()
+            raise _os_error(exc, self.target) from exc
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        self.tmp = None
+
+    def abort(self) -> None:
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+class OutputFile:
+    """One file written atomically: ``with OutputFile(p) as fh: fh.write(...)``."""
+
+    def __init__(self, target: str | os.PathLike, *, binary: bool = False) -> None:
+        self.target = Path(target).absolute()
+        self.binary = binary
+        self._fh: IO | None = None
+        self._tmp: str | None = None
+
+    def __enter__(self) -> IO:
+        if self.target.is_dir():
+            raise OutputError("the output path is a folder; give a file name", file=str(self.target))
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent)
+            self._fh = os.fdopen(fd, "wb") if self.binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise _os_error(exc, self.target) from exc
+        return self._fh
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self._fh is not None and self._tmp is not None
+        try:
+            self._fh.close()
+        except OSError as close_exc:
+            if exc_type is None:
+                os.unlink(self._tmp)
+                raise _os_error(close_exc, self.target) from close_exc
+        if exc_type is None:
+            try:
+                os.chmod(self._tmp, 0o644)
+                os.replace(self._tmp, self.target)
+            except OSError as err:
+                os.unlink(self._tmp)
+                raise _os_error(err, self.target) from err
+        else:
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+
+
+def _os_error(exc: OSError, where: Path) -> OutputError:
+    reason = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EACCES: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.EDQUOT: "disk quota exceeded",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    return OutputError(f"cannot write: {reason}", file=str(where))

@@ -1,0 +1,644 @@
+"""WordPress eXtended RSS (WXR 1.0, 1.1, 1.2, WordPress.com) export reader.
+
+Streams with ``lxml.etree.iterparse``: the channel header is read eagerly
+(it stops at the first ``<item>``), items lazily, one at a time, each cleared
+with its preceding siblings so memory stays flat whatever the file size.
+
+Namespaces are matched by family, not by literal URI: any
+``http(s)://wordpress.org/export/N.N/`` is the ``wp`` namespace. Elements the
+reader does not know are kept verbatim (:class:`~migrate.model.Extra`) so
+a WXR round trip loses nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+from lxml import etree
+
+from migrate.errors import InputError, Report, UnsafeInputError
+from migrate.model import (
+    Author, Comment, Export, Extra, Identity, Post, Site, Source, Term, TermRef, WPDate,
+)
+from migrate.readers.repair import RepairStream
+from migrate.readers.sources import InputSource, sources_for
+
+_WP_NS = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/?$")
+_EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/?$")
+_KNOWN_NS = {
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://wellformedweb.org/CommentAPI/": "wfw",
+}
+_GENERATOR = re.compile(r'generator="([^"]*)"')
+#: The versions this reader knows; a newer one is read with a finding.
+KNOWN_VERSIONS = ("1.0", "1.1", "1.2")
+
+_tag_keys: dict[str, str | None] = {}
+
+
+def tag_key(tag: object) -> str | None:
+    """``{uri}local`` to ``prefix:local`` for the namespaces WXR uses, else None.
+
+    Non-namespaced RSS elements map to their own name. Cached: a big export
+    has millions of elements but a few dozen distinct tags.
+    """
+    if not isinstance(tag, str):
+        return None  # comments, processing instructions
+    key = _tag_keys.get(tag, "")
+    if key != "":
+        return key
+    if tag[0] != "{":
+        key = tag
+    else:
+        uri, _, local = tag[1:].partition("}")
+        if _WP_NS.match(uri):
+            key = "wp:" + local
+        elif _EXCERPT_NS.match(uri):
+            key = "excerpt:" + local
+        elif uri in _KNOWN_NS:
+            key = _KNOWN_NS[uri] + ":" + local
+        else:
+            key = None
+    _tag_keys[tag] = key
+    return key
+
+
+def _text(el: etree._Element) -> str:
+    return el.text or ""
+
+
+def _int(el: etree._Element, default: int = 0) -> int:
+    t = (el.text or "").strip()
+    try:
+        return int(t)
+    except ValueError:
+        return default
+
+
+def _extra(el: etree._Element, position: int) -> Extra:
+    return Extra(position, etree.tostring(el, encoding="unicode", with_tail=False))
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read. ``recover`` repairs what can be repaired and reports it."""
+
+    recover: bool = False
+
+
+# ---------------------------------------------------------------- prologue
+
+_PROLOG_LIMIT = 1 << 20
+
+
+def check_prologue(source: InputSource) -> str:
+    """Refuse DOCTYPEs and non-XML before lxml sees the document.
+
+    Returns the declared encoding (lower case, default ``utf-8``). A DOCTYPE
+    is refused outright: WXR never has one, and it is the door for entity
+    expansion attacks.
+    """
+    with source.open() as fh:
+        head = fh.read(_PROLOG_LIMIT)
+    if not head.strip():
+        raise InputError("the file is empty", file=source.name, line=1, column=1)
+    text = head.decode("latin-1")
+    if text.startswith("\xef\xbb\xbf"):
+        text = text[3:]
+    if text.startswith(("\xff\xfe", "\xfe\xff")):
+        raise InputError("UTF-16 exports are not supported; re-save the file as UTF-8", file=source.name, line=1)
+    encoding = "utf-8"
+    m = re.match(r"\s*<\?xml[^>]*encoding=[\"']([^\"']+)[\"']", text)
+    if m:
+        encoding = m.group(1).lower()
+    pos = 0
+    # Skip the declaration, comments, processing instructions and space.
+    pat = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+    while True:
+        mm = pat.match(text, pos)
+        if not mm or mm.end() == pos:
+            break
+        pos = mm.end()
+    rest = text[pos:pos + 9]
+    line = text.count("\n", 0, pos) + 1
+    if rest.upper().startswith("<!DOCTYPE"):
+        raise UnsafeInputError(
+            "the export has a DOCTYPE; WXR never does, and DOCTYPEs can expand entities or "
+            "load external files, so it is refused",
+            file=source.name, line=line, column=pos - text.rfind("\n", 0, pos),
+        )
+    if not rest.startswith("<"):
+        raise InputError("not XML: the file does not start with an XML element", file=source.name, line=line)
+    return encoding
+
+
+# ---------------------------------------------------------------- parsing
+
+def _iterparse(stream: BinaryIO, events: tuple[str, ...], tag: str | None = None):
+    return etree.iterparse(
+        stream,
+        events=events,
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=True,
+        remove_blank_text=False,
+        strip_cdata=True,
+    )
+
+
+class _Pass:
+    """One pass over one source: the opened stream, its repairs, its errors."""
+
+    def __init__(self, source: InputSource, options: ReadOptions, encoding: str) -> None:
+        self.source = source
+        self.options = options
+        self.raw = source.open()
+        self.stream: BinaryIO
+        if options.recover:
+            self.repaired = RepairStream(self.raw, utf8=encoding in ("utf-8", "utf8"))
+            self.stream = self.repaired  # type: ignore[assignment]
+        else:
+            self.repaired = None
+            self.stream = self.raw
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def error(self, exc: etree.XMLSyntaxError) -> InputError:
+        line, col = exc.position if exc.position else (exc.lineno, exc.offset)
+        msg = exc.msg or str(exc)
+        msg = re.sub(r", line \d+, column \d+$", "", msg)
+        hint = ""
+        if not self.options.recover:
+            hint = " (run with --recover to repair control characters, stray '&' and truncated files)"
+        return InputError(f"not well-formed XML: {msg}{hint}", file=self.source.name, line=line, column=col)
+
+
+def _header_elements(p: _Pass) -> tuple[dict, list[tuple[int, etree._Element]], str, int | None]:
+    """Read up to the first ``<item>``: root nsmap, channel children, generator."""
+    channel_children: list[tuple[int, etree._Element]] = []
+    generator = ""
+    root_tag = None
+    channel = None
+    first_item_line = None
+    nsmap: dict = {}
+    ctx = _iterparse(p.stream, ("start", "end", "comment"))
+    try:
+        for event, el in ctx:
+            if event == "comment":
+                m = _GENERATOR.search(el.text or "")
+                if m and not generator:
+                    generator = m.group(1)
+                continue
+            if event == "start":
+                if root_tag is None:
+                    root_tag = el.tag
+                    nsmap = dict(el.nsmap)
+                    if root_tag != "rss":
+                        raise InputError(
+                            f"not a WXR export: the root element is <{etree.QName(el).localname}>, not <rss>",
+                            file=p.source.name, line=el.sourceline,
+                        )
+                elif el.tag == "channel" and channel is None:
+                    channel = el
+                    nsmap.update(el.nsmap)
+                elif el.tag == "item" and el.getparent() is channel:
+                    first_item_line = el.sourceline
+                    break
+                continue
+            if channel is not None and el.getparent() is channel:
+                channel_children.append((len(channel_children), el))
+    except etree.XMLSyntaxError as exc:
+        if not (p.options.recover and channel is not None):
+            raise p.error(exc) from None
+    if channel is None:
+        raise InputError("not a WXR export: no <channel> element", file=p.source.name, line=1)
+    return nsmap, channel_children, generator, first_item_line
+
+
+def _wp_version_from_ns(nsmap: dict) -> str:
+    for uri in nsmap.values():
+        m = _WP_NS.match(uri or "")
+        if m:
+            return m.group(1)
+    return ""
+
+
+def _author(el: etree._Element, element: str) -> Author:
+    fields: dict = {}
+    extra = []
+    for i, c in enumerate(el):
+        k = tag_key(c.tag)
+        if k == "wp:author_id":
+            fields["id"] = _int(c, 0) if (c.text or "").strip() else None
+        elif k == "wp:author_login":
+            fields["login"] = _text(c)
+        elif k == "wp:author_email":
+            fields["email"] = _text(c)
+        elif k == "wp:author_display_name":
+            fields["display_name"] = _text(c)
+        elif k == "wp:author_first_name":
+            fields["first_name"] = _text(c)
+        elif k == "wp:author_last_name":
+            fields["last_name"] = _text(c)
+        elif isinstance(c.tag, str):
+            extra.append(_extra(c, i))
+    fields.setdefault("login", "")
+    return Author(extra=tuple(extra), element=element, **fields)
+
+
+def _meta(el: etree._Element) -> tuple[str, str]:
+    key = value = ""
+    for c in el:
+        k = tag_key(c.tag)
+        if k == "wp:meta_key":
+            key = _text(c)
+        elif k == "wp:meta_value":
+            value = _text(c)
+    return (key, value)
+
+
+_TERM_FIELDS = {
+    "category": {
+        "wp:term_id": "id", "wp:category_nicename": "slug", "wp:category_parent": "parent",
+        "wp:cat_name": "name", "wp:category_description": "description",
+    },
+    "tag": {
+        "wp:term_id": "id", "wp:tag_slug": "slug", "wp:tag_name": "name",
+        "wp:tag_description": "description",
+    },
+    "term": {
+        "wp:term_id": "id", "wp:term_taxonomy": "taxonomy", "wp:term_slug": "slug",
+        "wp:term_parent": "parent", "wp:term_name": "name", "wp:term_description": "description",
+    },
+}
+
+
+def _term(el: etree._Element, kind: str) -> Term:
+    names = _TERM_FIELDS[kind]
+    fields: dict = {"taxonomy": {"category": "category", "tag": "post_tag"}.get(kind, "")}
+    meta = []
+    extra = []
+    for i, c in enumerate(el):
+        k = tag_key(c.tag)
+        attr = names.get(k or "")
+        if attr == "id":
+            fields["id"] = _int(c) if (c.text or "").strip() else None
+        elif attr:
+            fields[attr] = _text(c)
+        elif k == "wp:termmeta":
+            meta.append(_meta(c))
+        elif isinstance(c.tag, str):
+            extra.append(_extra(c, i))
+    fields.setdefault("slug", "")
+    return Term(meta=tuple(meta), extra=tuple(extra), **fields)
+
+
+@dataclass
+class _Header:
+    site: Site
+    first_item_line: int | None
+
+
+def _read_header(source: InputSource, options: ReadOptions, report: Report) -> _Header:
+    encoding = check_prologue(source)
+    p = _Pass(source, options, encoding)
+    try:
+        nsmap, children, generator, first_item_line = _header_elements(p)
+    finally:
+        p.close()
+    ns_version = _wp_version_from_ns(nsmap)
+    has_wp = bool(ns_version) or any(tag_key(el.tag) and str(tag_key(el.tag)).startswith("wp:") for _, el in children)
+    fields: dict = {"generator": generator}
+    authors: list[Author] = []
+    terms: list[Term] = []
+    extra: list[Extra] = []
+    for pos, el in children:
+        k = tag_key(el.tag)
+        if k in ("title", "link", "description", "language"):
+            fields[k] = _text(el)
+        elif k == "pubDate":
+            fields["pub_date"] = _text(el)
+        elif k == "wp:wxr_version":
+            fields["wxr_version"] = _text(el).strip()
+        elif k == "wp:base_site_url":
+            fields["base_site_url"] = _text(el)
+        elif k == "wp:base_blog_url":
+            fields["base_blog_url"] = _text(el)
+        elif k == "wp:author":
+            authors.append(_author(el, "author"))
+        elif k == "wp:wp_author":
+            authors.append(_author(el, "wp_author"))
+        elif k == "wp:category":
+            terms.append(_term(el, "category"))
+        elif k == "wp:tag":
+            terms.append(_term(el, "tag"))
+        elif k == "wp:term":
+            terms.append(_term(el, "term"))
+        elif isinstance(el.tag, str):
+            extra.append(_extra(el, pos))
+    if not has_wp:
+        raise InputError(
+            "not a WXR export: no WordPress export namespace (http://wordpress.org/export/N.N/) "
+            "and no <wp:wxr_version>; this looks like a plain RSS feed",
+            file=source.name, line=1,
+        )
+    version = fields.get("wxr_version", "")
+    if not version:
+        report.emit("wxr-version-missing", "error",
+                     "the export has no <wp:wxr_version>; WordPress's importer refuses such a file",
+                     file=source.name)
+    elif not re.fullmatch(r"\d+\.\d+", version):
+        report.emit("wxr-version-invalid", "error",
+                    f"<wp:wxr_version> is {version!r}, not a version number like 1.2", file=source.name)
+    elif version not in KNOWN_VERSIONS and tuple(map(int, version.split("."))) > (1, 2):
+        report.emit("wxr-version-newer", "warning",
+                    f"WXR version {version} is newer than 1.2; unknown elements are kept as they are",
+                    file=source.name)
+    site = Site(
+        authors=tuple(authors), terms=tuple(terms), extra=tuple(extra),
+        sources=(source.name,), declares_terms=bool(terms), **fields,
+    )
+    return _Header(site, first_item_line)
+
+
+# ---------------------------------------------------------------- items
+
+def _comment(el: etree._Element, file: str) -> Comment:
+    f: dict = {}
+    meta = []
+    extra = []
+    local = gmt = ""
+    for i, c in enumerate(el):
+        k = tag_key(c.tag)
+        if k == "wp:comment_id":
+            f["id"] = _int(c)
+        elif k == "wp:comment_parent":
+            f["parent"] = _int(c)
+        elif k == "wp:comment_type":
+            f["type"] = _text(c)
+        elif k == "wp:comment_approved":
+            f["approved"] = _text(c)
+        elif k == "wp:comment_author":
+            f["author"] = _text(c)
+        elif k == "wp:comment_author_email":
+            f["author_email"] = _text(c)
+        elif k == "wp:comment_author_url":
+            f["author_url"] = _text(c)
+        elif k == "wp:comment_author_IP":
+            f["author_ip"] = _text(c)
+        elif k == "wp:comment_date":
+            local = _text(c)
+        elif k == "wp:comment_date_gmt":
+            gmt = _text(c)
+        elif k == "wp:comment_content":
+            f["content"] = _text(c)
+        elif k == "wp:comment_user_id":
+            f["user_id"] = _int(c)
+        elif k == "wp:commentmeta":
+            meta.append(_meta(c))
+        elif isinstance(c.tag, str):
+            extra.append(_extra(c, i))
+    f.setdefault("id", 0)
+    return Comment(date=WPDate(local, gmt), meta=tuple(meta), extra=tuple(extra),
+                   source=Source(file, el.sourceline), **f)
+
+
+_POST_TEXT = {
+    "title": "title", "link": "link", "guid": "guid", "pubDate": "pub_date",
+    "dc:creator": "creator", "content:encoded": "content", "excerpt:encoded": "excerpt",
+    "wp:comment_status": "comment_status", "wp:ping_status": "ping_status",
+    "wp:post_name": "slug", "wp:status": "status", "wp:post_type": "type",
+    "wp:post_password": "password", "wp:attachment_url": "attachment_url",
+}
+_POST_INT = {"wp:post_id": "id", "wp:post_parent": "parent", "wp:menu_order": "menu_order"}
+_POST_DATES = {"wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt"}
+
+
+def parse_item(el: etree._Element, file: str) -> Post:
+    """One ``<item>`` element to a :class:`Post`."""
+    f: dict = {}
+    dates: dict[str, str] = {}
+    terms = []
+    meta = []
+    comments = []
+    extra = []
+    seen_description = False
+    for i, c in enumerate(el):
+        k = tag_key(c.tag)
+        name = _POST_TEXT.get(k or "")
+        if name is not None:
+            f[name] = c.text or ""
+        elif k in _POST_INT:
+            f[_POST_INT[k]] = _int(c)
+        elif k in _POST_DATES:
+            dates[k] = c.text or ""
+        elif k == "category":
+            terms.append(TermRef(c.get("domain", ""), c.get("nicename", ""), c.text or ""))
+        elif k == "wp:postmeta":
+            meta.append(_meta(c))
+        elif k == "wp:comment":
+            comments.append(_comment(c, file))
+        elif k == "wp:is_sticky":
+            f["sticky"] = (c.text or "").strip() == "1"
+            f["has_sticky"] = True
+        elif k == "description" and not seen_description and not (c.text or "") and not len(c):
+            seen_description = True  # always empty in WXR; the writer puts it back
+        elif isinstance(c.tag, str):
+            extra.append(_extra(c, i))
+    f.setdefault("id", 0)
+    f.setdefault("has_sticky", False)
+    has_modified = "wp:post_modified" in dates or "wp:post_modified_gmt" in dates
+    return Post(
+        date=WPDate(dates.get("wp:post_date", ""), dates.get("wp:post_date_gmt", "")),
+        modified=WPDate(dates.get("wp:post_modified", ""), dates.get("wp:post_modified_gmt", "")),
+        has_modified=has_modified,
+        terms=tuple(terms), meta=tuple(meta), comments=tuple(comments), extra=tuple(extra),
+        source=Source(file, el.sourceline), **f,
+    )
+
+
+def _report_repairs(p: _Pass, report: Report) -> None:
+    if p.repaired is None:
+        return
+    for r in p.repaired.repairs:
+        code = {"control-char": "xml-invalid-char-repaired",
+                "stray-ampersand": "xml-stray-ampersand-repaired",
+                "invalid-utf8": "xml-invalid-utf8-repaired"}[r.kind]
+        report.emit(code, "warning", f"repaired: {r.detail}", file=p.source.name, line=r.line)
+
+
+def iter_item_elements(
+    source: InputSource, options: ReadOptions, report: Report | None,
+) -> Iterator[etree._Element]:
+    """Yield each complete ``<item>`` element, clearing it after use.
+
+    With ``recover``, a file cut short ends the stream after the last
+    complete item and the cut is reported with its line.
+    """
+    encoding = check_prologue(source)
+    p = _Pass(source, options, encoding)
+    open_item_line: int | None = None
+    try:
+        ctx = _iterparse(p.stream, ("start", "end"), tag="item")
+        try:
+            for event, el in ctx:
+                if event == "start":
+                    open_item_line = el.sourceline
+                    continue
+                open_item_line = None
+                parent = el.getparent()
+                yield el
+                el.clear(keep_tail=False)
+                if parent is not None:
+                    while el.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError as exc:
+            err = p.error(exc)
+            if not options.recover or not _is_truncation(p, exc):
+                raise err from None
+            if report is not None:
+                where = f"; the item starting at line {open_item_line} is incomplete and was not read" if open_item_line else ""
+                report.emit("xml-truncated", "error",
+                            f"the file ends before the export is complete ({exc.msg}){where}",
+                            file=source.name, line=err.line, column=err.column)
+        if report is not None:
+            _report_repairs(p, report)
+    finally:
+        p.close()
+
+
+def _is_truncation(p: _Pass, exc: etree.XMLSyntaxError) -> bool:
+    """An error at the very end of the input means the file was cut short."""
+    line = exc.position[0] if exc.position else exc.lineno
+    total = p.repaired.lines if p.repaired is not None else None
+    if total is None:
+        return False
+    return line >= total or "Premature end of data" in (exc.msg or "")
+
+
+# ---------------------------------------------------------------- export
+
+class WxrExport:
+    """The item streams of one or more sources of one site, deduplicated by post id."""
+
+    def __init__(self, sources: list[InputSource], options: ReadOptions, report: Report) -> None:
+        self.sources = sources
+        self.options = options
+        self.report = report
+        self._reported_once = False
+
+    def posts(self) -> Iterator[Post]:
+        report = None if self._reported_once else self.report
+        self._reported_once = True
+        # Deduplicate across files only: one file may legitimately repeat an
+        # id (validate reports it); split exports repeat items between files.
+        seen: dict[int, int] = {}
+        for index, source in enumerate(self.sources):
+            for el in iter_item_elements(source, self.options, report):
+                post = parse_item(el, source.name)
+                first = seen.setdefault(post.id, index)
+                if first != index:
+                    if report is not None:
+                        report.emit(
+                            "item-duplicate", "notice",
+                            f"post id {post.id} was already read from {self.sources[first].name}; "
+                            "the first one is kept",
+                            file=source.name, line=post.source.line, item_id=post.id, item_title=post.title,
+                        )
+                    continue
+                yield post
+
+    def identities(self) -> Iterator[Identity]:
+        for post in self.posts():
+            yield post.identity()
+
+
+def _merge_sites(sites: list[Site]) -> Site:
+    first = sites[0]
+    if len(sites) == 1:
+        return first
+    authors: dict[str, Author] = {}
+    terms: dict[tuple[str, str], Term] = {}
+    for s in sites:
+        for a in s.authors:
+            authors.setdefault(a.login, a)
+        for t in s.terms:
+            terms.setdefault(t.key, t)
+    return Site(
+        title=first.title, link=first.link, description=first.description,
+        language=first.language, pub_date=first.pub_date,
+        wxr_version=max((s.wxr_version for s in sites), key=lambda v: tuple(int(x) for x in v.split(".")) if re.fullmatch(r"\d+\.\d+", v) else (0,)),
+        base_site_url=first.base_site_url, base_blog_url=first.base_blog_url,
+        generator=first.generator, authors=tuple(authors.values()), terms=tuple(terms.values()),
+        extra=first.extra, sources=tuple(x for s in sites for x in s.sources),
+        declares_terms=any(s.declares_terms for s in sites),
+    )
+
+
+def _complete_site(site: Site, stream: WxrExport) -> Site:
+    """Build terms from items' ``<category>`` and authors from ``dc:creator``
+    when the export declares none (filtered exports, WXR 1.0)."""
+    need_terms = not site.terms
+    need_authors = not site.authors
+    if not (need_terms or need_authors):
+        return site
+    terms: dict[tuple[str, str], Term] = {}
+    logins: dict[str, None] = {}
+    for source in stream.sources:
+        for el in iter_item_elements(source, stream.options, None):
+            for c in el:
+                k = tag_key(c.tag)
+                if k == "category" and need_terms:
+                    domain = c.get("domain", "")
+                    tax = {"tag": "post_tag"}.get(domain, domain) if domain else "category"
+                    name = c.text or ""
+                    slug = c.get("nicename") or _slug_of(name)
+                    if slug:
+                        terms.setdefault((tax, slug), Term(tax, slug, name))
+                elif k == "dc:creator" and need_authors and (c.text or "").strip():
+                    logins.setdefault(c.text or "", None)
+    return Site(
+        **{f: getattr(site, f) for f in (
+            "title", "link", "description", "language", "pub_date", "wxr_version",
+            "base_site_url", "base_blog_url", "generator", "extra", "sources")},
+        authors=site.authors or tuple(Author(login=x) for x in logins),
+        terms=site.terms or tuple(terms.values()),
+        declares_terms=site.declares_terms,
+    )
+
+
+def _slug_of(name: str) -> str:
+    from slugify import slugify
+
+    return slugify(name, allow_unicode=True)
+
+
+def read(sources: Iterable[str] | str, options: ReadOptions | None = None, report: Report | None = None) -> Export:
+    """WordPress WXR export (.xml, .xml.gz, .zip; several files of one site)."""
+    options = options or ReadOptions()
+    report = report if report is not None else Report()
+    if isinstance(sources, str):
+        sources = [sources]
+    srcs = sources_for(sources)
+    headers = [_read_header(s, options, report) for s in srcs]
+    stream = WxrExport(srcs, options, report)
+    site = _complete_site(_merge_sites([h.site for h in headers]), stream)
+    export = Export(site, stream.posts, stream.identities, name=srcs[0].name)
+    export.extra_info["report"] = report
+    return export
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """True when the first bytes look like a WXR export (or an archive of them)."""
+    low = name.lower()
+    if low.endswith((".zip", ".gz")) or head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04":
+        return True
+    text = head.decode("utf-8", errors="replace")
+    return "<rss" in text or "wordpress.org/export" in text or text.lstrip("\ufeff \r\n\t").startswith("<?xml")
