@@ -1,0 +1,1 @@
+"""Batch migration: manifests, the job runner and its executors."""

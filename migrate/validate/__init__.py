@@ -1,0 +1,1 @@
+"""Export validation: rules and report formats for CI."""

@@ -1,0 +1,1 @@
+"""Writers: one module per output format, registered as entry points in pyproject.toml."""
