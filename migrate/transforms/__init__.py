@@ -1,0 +1,1 @@
+"""Content transforms: WordPress's own text rules (wpautop, shortcodes) and friends."""
