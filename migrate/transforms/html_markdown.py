@@ -1,0 +1,384 @@
+"""Clean HTML to CommonMark/GFM Markdown, never losing what has no Markdown form.
+
+The conversion itself is done by ``html-to-markdown`` (a Rust library; see
+docs/content-pipeline.md for why). Around it, an lxml pass decides what
+Markdown cannot say: such elements (iframes, audio/video, figures with a
+caption, tables with spans or block content, forms, scripts ...) are swapped
+for placeholder paragraphs before the conversion and put back afterwards as
+raw HTML blocks on their own lines, with blank lines around, so every
+CommonMark renderer passes them through. Each kind is reported once per item
+as ``html-passthrough``.
+
+Embeds made by the block renderer (``<figure class="wp-block-embed"
+data-provider=… data-url=…>``) go through an ``embed`` hook so a writer can
+emit its own form (a Hugo ``{{< youtube >}}``); by default they become the
+URL as an autolink in its own paragraph, which is how WordPress itself stores
+an oEmbed.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from html import escape as _escape
+from typing import Callable, Optional
+
+import html_to_markdown as _h2m
+import lxml.html
+from lxml import etree
+
+from migrate.transforms.context import TransformContext
+
+__all__ = ["html_to_markdown", "EmbedHook", "PASSTHROUGH_TAGS"]
+
+#: (provider slug, url, caption as plain text) -> Markdown, or None for the default.
+EmbedHook = Callable[[str, str, str], Optional[str]]
+
+#: Elements with no Markdown form, always kept as raw HTML.
+PASSTHROUGH_TAGS = frozenset(
+    "iframe video audio object embed canvas svg math form input select textarea button "
+    "script style noscript details dialog map picture".split()
+)
+#: Inline elements Markdown has no syntax for, kept as inline HTML.
+_INLINE_KEEP = frozenset("sup sub q mark kbd ins u abbr small".split())
+_IN_CODE = frozenset({"pre", "code"})
+_INLINE_FORMAT = frozenset("strong b em i del s strike".split())
+_TABLE_BLOCKS = frozenset("table ul ol pre blockquote div h1 h2 h3 h4 h5 h6 figure dl hr".split())
+_RAW_BLANK = re.compile(r"\n[ \t]*(?=\n)")
+
+_OPTIONS = _h2m.ConversionOptions(
+    heading_style="atx",
+    bullets="-",
+    strong_em_symbol="*",
+    escape_asterisks=True,
+    escape_underscores=True,
+    escape_misc=True,
+    newline_style="backslash",
+    code_block_style="backticks",
+    autolinks=True,
+    extract_metadata=False,
+    hidden_content="all",
+    include_blockquote_citations=False,
+    expand_abbreviations=False,
+)
+
+
+class _Passthrough:
+    """Placeholders and what they stand for, for one conversion."""
+
+    def __init__(self, html: str) -> None:
+        nonce = secrets.token_hex(4)
+        while nonce in html:
+            nonce = secrets.token_hex(4)
+        self.prefix = f"WPMRAW{nonce}X"
+        self.blocks: dict[str, str] = {}
+        self.inline: dict[str, str] = {}
+        self.kinds: dict[str, int] = {}
+
+    def token(self, raw: str, block: bool, kind: Optional[str]) -> str:
+        key = f"{self.prefix}{len(self.blocks) + len(self.inline)}Y"
+        (self.blocks if block else self.inline)[key] = raw
+        if kind:
+            self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        return key
+
+
+def _serialize(el: etree._Element) -> str:
+    raw = lxml.html.tostring(el, encoding="unicode", with_tail=False, method="html")
+    # a blank line would end a CommonMark HTML block early: hide it in an entity
+    return _RAW_BLANK.sub("\n&#10;", raw).strip()
+
+
+def _replace(el: etree._Element, new: etree._Element) -> None:
+    new.tail = el.tail
+    el.getparent().replace(el, new)
+
+
+def _placeholder(tag: str, text: str) -> etree._Element:
+    p = etree.Element(tag)
+    p.text = text
+    return p
+
+
+def _is_block_context(el: etree._Element, root: etree._Element) -> bool:
+    """Can ``el`` stand as a block of its own (not inside running text)?"""
+    parent = el.getparent()
+    if parent is None:
+        return False
+    if parent.tag in ("p", "span", "a", "strong", "em", "b", "i", "h1", "h2", "h3", "h4", "h5", "h6"):
+        return False
+    if (parent.text or "").strip() or (el.tail or "").strip():
+        return False
+    return True
+
+
+def _complex_table(table: etree._Element) -> bool:
+    if table.find(".//caption") is not None:
+        return True
+    for cell in table.iter("td", "th"):
+        if cell.get("colspan", "1").strip() not in ("", "1") or cell.get("rowspan", "1").strip() not in ("", "1"):
+            return True
+        for sub in cell.iter():
+            if sub is not cell and sub.tag in _TABLE_BLOCKS:
+                return True
+        if len(cell.findall("p")) > 1:
+            return True
+    return False
+
+
+def _split_more(comment: etree._Element, root: etree._Element, keep: _Passthrough) -> None:
+    """``<!--more-->``/``<!--nextpage-->`` as a line of its own."""
+    text = "<!--more-->" if comment.text.strip().startswith("more") else "<!--nextpage-->"
+    parent = comment.getparent()
+    marker = _placeholder("p", keep.token(text, True, None))
+    if parent is root:
+        _replace(comment, marker)
+        return
+    if parent.tag == "p" and parent.getparent() is root:
+        rest = etree.Element("p")
+        rest.text = comment.tail
+        for sib in list(comment.itersiblings()):
+            rest.append(sib)
+        parent.remove(comment)
+        for p in (parent, rest):  # the <br> wpautop put around the comment
+            while len(p) and p[-1].tag == "br" and not (p[-1].tail or "").strip():
+                p.remove(p[-1])
+        if len(rest) and rest[0].tag == "br" and not (rest.text or "").strip():
+            rest.text = rest[0].tail
+            rest.remove(rest[0])
+        parent.addnext(marker)
+        marker.addnext(rest)
+        return
+    tok = keep.token(text, False, None)
+    span = _placeholder("span", tok)
+    _replace(comment, span)
+
+
+def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook]) -> None:
+    """Swap everything Markdown cannot hold for placeholders."""
+    for pre in list(root.iter("pre")):
+        _flatten_pre(pre)
+    todo: list[etree._Element] = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            todo.append(el)
+            continue
+        if tag == "caption" and next(el.iterancestors("table"), None) is None:
+            el.tag = "p"  # a stray [caption] leftover: its text is a paragraph
+        elif tag == "a" and not len(el) and not (el.text or "").strip():
+            todo.append(el)
+        if (tag in PASSTHROUGH_TAGS or tag in ("figure", "table") or tag in _INLINE_FORMAT
+                or tag in _INLINE_KEEP):
+            todo.append(el)
+    gone: set[etree._Element] = set()
+    for el in todo:
+        if any(a in gone for a in el.iterancestors()):
+            continue
+        tag = el.tag
+        if not isinstance(tag, str):
+            if tag is etree.Comment and el.getparent() is not None:
+                body = (el.text or "").strip()
+                if body.startswith("more") or body == "nextpage":
+                    _split_more(el, root, keep)
+                else:
+                    _drop_keep_tail(el)
+            continue
+        if any(a.tag in _IN_CODE for a in el.iterancestors()):
+            continue
+        if tag in _INLINE_FORMAT:
+            if not (el.text_content() or "").strip():
+                el.drop_tag()  # emphasis of nothing (or of an image only) says nothing
+            elif not _flanks(el):
+                _replace(el, _placeholder("span", keep.token(_serialize(el), False, None)))
+                gone.add(el)
+            continue
+        if tag in _INLINE_KEEP or tag == "a":
+            _replace(el, _placeholder("span", keep.token(_serialize(el), False, None)))
+            gone.add(el)
+            continue
+        if tag == "figure":
+            if el.get("data-url") is not None and "wp-block-embed" in (el.get("class") or ""):
+                _embed(el, keep, embed)
+                gone.add(el)
+                continue
+            if el.find(".//figcaption") is None:
+                el.drop_tag()
+                continue
+        elif tag == "table" and not _complex_table(el):
+            continue
+        block = _is_block_context(el, root)
+        tok = keep.token(_serialize(el), block, tag)
+        _replace(el, _placeholder("p" if block else "span", tok))
+        gone.add(el)
+
+
+def _flatten_pre(pre: etree._Element) -> None:
+    """A fenced block holds text only: drop markup inside ``<pre>``, keep its text."""
+    target = pre
+    if len(pre) == 1 and pre[0].tag == "code" and not (pre.text or "").strip() \
+            and not (pre[0].tail or "").strip():
+        target = pre[0]
+    if not len(target):
+        return
+    # itertext keeps document order including tails; br become newlines
+    text = "".join(
+        "\n" if isinstance(t, etree._Element) else t
+        for t in _pre_text(target)
+    )
+    for child in list(target):
+        target.remove(child)
+    target.text = text
+
+
+def _pre_text(el: etree._Element):
+    """Text and ``<br>`` of an element, in order, without recursion."""
+    stack: list[tuple[etree._Element, bool]] = [(el, True)]
+    while stack:
+        node, entering = stack.pop()
+        if entering:
+            if node is not el and node.tag == "br":
+                yield node
+            elif isinstance(node.tag, str) and node.text:
+                yield node.text
+            stack.append((node, False))
+            if isinstance(node.tag, str):
+                stack.extend((c, True) for c in reversed(list(node)))
+        elif node is not el and node.tail:
+            yield node.tail
+
+
+def _last_char(el: etree._Element) -> str:
+    """The last character an element's Markdown ends with (roughly)."""
+    if len(el):
+        last = el[-1]
+        if (last.tail or "").strip():
+            return last.tail.rstrip()[-1]
+        return ")" if last.tag in ("a", "img") else _last_char(last) if len(last) < 50 else ")"
+    text = (el.text or "").rstrip()
+    return text[-1] if text else ""
+
+
+def _first_char(el: etree._Element) -> str:
+    text = (el.text or "").lstrip()
+    if text:
+        return text[0]
+    if len(el):
+        return "[" if el[0].tag in ("a", "img") else "*"
+    return ""
+
+
+def _flanks(el: etree._Element) -> bool:
+    """Can ``**…**``/``*…*`` open and close here under CommonMark's flanking rules?
+
+    A closer preceded by punctuation must be followed by space or punctuation,
+    an opener followed by punctuation must be preceded by one; otherwise the
+    asterisks print literally (``**Name:**Text``).
+    """
+    last = _last_char(el)
+    tail = el.tail or ""
+    after = tail[:1]
+    if last and not last.isalnum() and not last.isspace() and after and after.isalnum():
+        return False
+    first = _first_char(el)
+    prev = el.getprevious()
+    before_text = (prev.tail if prev is not None else el.getparent().text) or ""
+    before = before_text[-1:]
+    if first and not first.isalnum() and not first.isspace() and before and before.isalnum():
+        return False
+    return True
+
+
+def _drop_keep_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    tail = el.tail or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _embed(fig: etree._Element, keep: _Passthrough, hook: Optional[EmbedHook]) -> None:
+    url = fig.get("data-url") or ""
+    provider = fig.get("data-provider") or ""
+    cap_el = fig.find(".//figcaption")
+    caption = " ".join(cap_el.itertext()).strip() if cap_el is not None else ""
+    custom = hook(provider, url, caption) if hook is not None else None
+    if custom is not None:
+        _replace(fig, _placeholder("p", keep.token(custom, True, None)))
+        return
+    link = etree.Element("p")
+    a = etree.SubElement(link, "a", href=url)
+    a.text = url
+    _replace(fig, link)
+    if cap_el is not None and caption:
+        cap = etree.Element("p")
+        cap.text = cap_el.text
+        for child in list(cap_el):
+            cap.append(child)
+        cap.tail = link.tail
+        link.tail = None
+        link.addnext(cap)
+
+
+def _restore(md: str, keep: _Passthrough) -> str:
+    if not keep.blocks and not keep.inline:
+        return md
+    out: list[str] = []
+    prefix = keep.prefix
+    for line in md.split("\n"):
+        if prefix not in line:
+            out.append(line)
+            continue
+        stripped = line.strip()
+        if stripped.lstrip(">-*+0123456789. ") in keep.blocks:
+            key = stripped.lstrip(">-*+0123456789. ")
+            lead = line[: line.index(key)]
+            cont = re.sub(r"[^>\s]", " ", lead)
+            raw = keep.blocks[key].split("\n")
+            if out and out[-1].strip(" >"):
+                out.append(cont.rstrip())
+            out.append(lead + raw[0])
+            out.extend(cont + r if r else cont.rstrip() for r in raw[1:])
+            out.append(cont.rstrip())
+            continue
+        for key, raw in {**keep.blocks, **keep.inline}.items():
+            if key in line:
+                line = line.replace(key, raw.replace("\n", " "))
+        out.append(line)
+    return "\n".join(out)
+
+
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedHook] = None) -> str:
+    """Convert clean HTML to CommonMark/GFM, raw HTML where Markdown has no form."""
+    if not html or not html.strip():
+        return ""
+    keep = _Passthrough(html)
+    nbsp = "\ue000" if "\ue000" not in html else None
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is not None:
+        _prepare(root, keep, embed)
+        html = _inner_html(root)
+    if nbsp:
+        html = html.replace("\u00a0", nbsp).replace("&nbsp;", nbsp)
+    md = _h2m.convert(html, _OPTIONS).content
+    if nbsp:
+        md = md.replace(nbsp, "\u00a0")
+    md = _restore(md, keep)
+    for kind, n in sorted(keep.kinds.items()):
+        ctx.finding("html-passthrough", "notice",
+                    f"<{kind}> has no Markdown form; kept as raw HTML ({n}x)")
+    return _BLANKS.sub("\n\n", md).strip() + "\n"
+
+
+def _inner_html(root: etree._Element) -> str:
+    parts = [lxml.html.tostring(c, encoding="unicode", method="html") for c in root]
+    return _escape(root.text or "", quote=False) + "".join(parts)
