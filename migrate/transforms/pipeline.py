@@ -1,0 +1,227 @@
+"""Post and comment content, from what WordPress stores to clean HTML and Markdown.
+
+The one entry point writers use. The order follows WordPress's own
+``the_content`` filters, so the output shows what a visitor saw:
+
+* block posts (``has_blocks``): blocks are parsed and rendered, wpautop is
+  *not* run (``do_blocks`` switches it off for such content), then
+  shortcodes are expanded over the whole text (``do_shortcode``, priority 11);
+* classic posts: code-family shortcodes are expanded first so wpautop leaves
+  their bodies alone (inside ``<pre>``), then ``wpautop``,
+  ``shortcode_unautop`` and the remaining shortcodes.
+
+Then internal links and upload URLs are rewritten through the context.
+Shortcode text inside ``<pre>``/``<code>`` is never expanded: it is sample
+code, not a shortcode.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from typing import Callable, Optional
+
+from migrate.transforms.blocks import parse_blocks, render_blocks, strip_block_delimiters
+from migrate.transforms.context import TransformContext
+from migrate.transforms.html_markdown import EmbedHook, html_to_markdown
+from migrate.transforms.shortcodes import CODE_TAGS, KNOWN_TAGS, expand_shortcodes
+from migrate.transforms.wpautop import has_blocks, shortcode_unautop, wp_html_split, wpautop
+
+__all__ = [
+    "prepare_html", "to_markdown", "comment_to_markdown", "excerpt_of",
+    "rewrite_urls", "make_clickable",
+]
+
+
+# ------------------------------------------------------------ code regions
+
+def _outside_code(text: str, fn: Callable[[str], str]) -> str:
+    """Apply ``fn`` to the text outside ``<pre>…</pre>`` and ``<code>…</code>``.
+
+    A plain scan with ``find``: an unclosed ``<pre`` protects the rest of the
+    text (as a browser would show it) and nothing is scanned twice.
+    """
+    low = text.lower()
+    out: list[str] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        a = _next_open(low, pos)
+        if a is None:
+            out.append(fn(text[pos:]))
+            break
+        start, tag = a
+        out.append(fn(text[pos:start]))
+        end = low.find(f"</{tag}>", start)
+        if end < 0:
+            out.append(text[start:])
+            break
+        end += len(tag) + 3
+        out.append(text[start:end])
+        pos = end
+    return "".join(out)
+
+
+def _next_open(low: str, pos: int) -> Optional[tuple[int, str]]:
+    best: Optional[tuple[int, str]] = None
+    for tag in ("pre", "code"):
+        i = low.find("<" + tag, pos)
+        while i >= 0 and i + len(tag) + 1 < len(low) and low[i + len(tag) + 1] not in " \t\r\n>/":
+            i = low.find("<" + tag, i + 1)
+        if i >= 0 and (best is None or i < best[0]):
+            best = (i, tag)
+    return best
+
+
+# ------------------------------------------------------------ URL rewriting
+
+_URL_TAG = re.compile(r"<(?:a|img|source|video|audio|link)\b[^>]*>", re.I)
+_URL_ATTR = re.compile(r"""(\s(?:href|src|srcset|poster)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
+
+
+def _resolve_one(url: str, attr: str, ctx: TransformContext) -> Optional[str]:
+    if attr == "href":
+        return ctx.resolve_media(url) or ctx.resolve_link(url)
+    return ctx.resolve_media(url)
+
+
+def _rewrite_value(attr: str, value: str, ctx: TransformContext) -> Optional[str]:
+    raw = _html.unescape(value)
+    if attr == "srcset":
+        changed = False
+        parts = []
+        for cand in raw.split(","):
+            bits = cand.strip().split(None, 1)
+            if not bits:
+                continue
+            new = ctx.resolve_media(bits[0])
+            if new:
+                changed = True
+                bits[0] = new
+            parts.append(" ".join(bits))
+        return ", ".join(parts) if changed else None
+    return _resolve_one(raw.strip(), attr, ctx)
+
+
+def rewrite_urls(html: str, ctx: TransformContext) -> str:
+    """Point ``href``/``src``/``srcset`` of links, images and media at the new site."""
+    if "=" not in html:
+        return html
+
+    def attr_sub(m: re.Match[str]) -> str:
+        name = m.group(1).strip().rstrip("=").strip().lower()
+        quoted = m.group(2)
+        value = quoted[1:-1] if quoted[:1] in "\"'" else quoted
+        new = _rewrite_value(name, value, ctx)
+        if new is None:
+            return m.group(0)
+        return f'{m.group(1)}"{_html.escape(new, quote=True)}"'
+
+    def tag_sub(m: re.Match[str]) -> str:
+        return _URL_ATTR.sub(attr_sub, m.group(0))
+
+    return _URL_TAG.sub(tag_sub, html)
+
+
+# ------------------------------------------------------------ content
+
+def _expand(text: str, ctx: TransformContext, only: Optional[frozenset[str] | set[str]] = None) -> str:
+    if "[" not in text:
+        return text
+    return _outside_code(text, lambda part: expand_shortcodes(part, ctx, only) if "[" in part else part)
+
+
+def _shortcode_block(ctx: TransformContext) -> Callable[[str], str]:
+    # WordPress's core/shortcode render callback is wpautop(); do_shortcode follows
+    return lambda text: wpautop(text)
+
+
+def prepare_html(content: str, ctx: TransformContext) -> str:
+    """Raw ``post_content`` to the clean HTML a visitor would have been served."""
+    if not content:
+        return ""
+    if has_blocks(content):
+        html = render_blocks(parse_blocks(content), ctx, shortcode=_shortcode_block(ctx))
+        html = _expand(html, ctx)
+    else:
+        html = _expand(content, ctx, CODE_TAGS)
+        html = wpautop(html)
+        html = shortcode_unautop(html, KNOWN_TAGS)
+        html = _expand(html, ctx)
+        html = strip_block_delimiters(html)
+    return rewrite_urls(html, ctx)
+
+
+def to_markdown(content: str, ctx: TransformContext, *, embed: Optional[EmbedHook] = None) -> str:
+    """Raw ``post_content`` to CommonMark/GFM (raw HTML where Markdown has no form)."""
+    return html_to_markdown(prepare_html(content, ctx), ctx, embed=embed)
+
+
+# ------------------------------------------------------------ comments
+
+_URL_IN_TEXT = re.compile(
+    r"(?<![\w/.=@-])((?:https?|ftp)://[^\s<>\"']+|www\.[A-Za-z0-9-]+\.[^\s<>\"']+)", re.I
+)
+_EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])([\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_TRAILING = ".,;:!?)]}'\""
+
+
+def _link(url: str) -> str:
+    tail = ""
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        tail = url[-1] + tail
+        url = url[:-1]
+    href = url if "://" in url else "http://" + url
+    return f'<a href="{_html.escape(href)}" rel="nofollow">{url}</a>{tail}'
+
+
+def make_clickable(text: str) -> str:
+    """Bare URLs and e-mail addresses in text become links (``make_clickable``).
+
+    Text already inside ``<a>``, ``<pre>``, ``<code>`` or a tag is left alone.
+    """
+    if "://" not in text and "www." not in text and "@" not in text:
+        return text
+    out: list[str] = []
+    skip = 0
+    for part in wp_html_split(text):
+        if part.startswith("<"):
+            m = re.match(r"<(/?)(a|pre|code|script|style)\b", part, re.I)
+            if m:
+                skip = max(0, skip - 1) if m.group(1) else skip + 1
+            out.append(part)
+        elif skip or not part:
+            out.append(part)
+        else:
+            part = _URL_IN_TEXT.sub(lambda m: _link(m.group(1)), part)
+            part = _EMAIL_IN_TEXT.sub(
+                lambda m: f'<a href="mailto:{m.group(1)}">{m.group(1)}</a>', part)
+            out.append(part)
+    return "".join(out)
+
+
+def comment_to_markdown(content: str, ctx: TransformContext) -> str:
+    """Comment text as WordPress shows it (``make_clickable``, ``wpautop``) in Markdown.
+
+    ``wptexturize`` and ``convert_smilies`` are left out on purpose: they
+    change characters (curly quotes, images for ``:-)``) rather than structure.
+    """
+    if not content:
+        return ""
+    html = wpautop(make_clickable(content))
+    return html_to_markdown(rewrite_urls(html, ctx), ctx)
+
+
+# ------------------------------------------------------------ excerpts
+
+_MORE = re.compile(r"<!--more(.*?)?-->", re.S)
+
+
+def excerpt_of(post_content: str) -> tuple[str, bool]:
+    """(text before ``<!--more-->``, whether the post has one), as ``get_extended``."""
+    m = _MORE.search(post_content or "")
+    if m is None:
+        return post_content or "", False
+    return post_content[: m.start()].rstrip(), True
