@@ -31,7 +31,7 @@ def _dump(export, tmp: Path, to: str) -> Path:
 
 
 def _validate_lines(path: Path) -> list[dict]:
-    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x]
     assert lines[0]["record"] == "site"
     for rec in lines:
         RECORD.validate(rec)
