@@ -152,6 +152,12 @@ def _iterparse(stream: BinaryIO, events: tuple[str, ...], tag: str | None = None
     )
 
 
+def clean_message(exc: etree.XMLSyntaxError) -> str:
+    """libxml2's message on one line, without the text it quotes."""
+    msg = (exc.msg or str(exc)).strip().splitlines()[0] if (exc.msg or str(exc)).strip() else "syntax error"
+    return re.sub(r", line \d+, column \d+$", "", msg)[:200]
+
+
 class _Pass:
     """One pass over one source: the opened stream, its repairs, its errors."""
 
@@ -172,8 +178,7 @@ class _Pass:
 
     def error(self, exc: etree.XMLSyntaxError) -> InputError:
         line, col = exc.position if exc.position else (exc.lineno, exc.offset)
-        msg = exc.msg or str(exc)
-        msg = re.sub(r", line \d+, column \d+$", "", msg)
+        msg = clean_message(exc)
         hint = ""
         if not self.options.recover:
             hint = " (run with --recover to repair control characters, stray '&' and truncated files)"
@@ -506,7 +511,7 @@ def iter_item_elements(
             if report is not None:
                 where = f"; the item starting at line {open_item_line} is incomplete and was not read" if open_item_line else ""
                 report.emit("xml-truncated", "error",
-                            f"the file ends before the export is complete ({exc.msg}){where}",
+                            f"the file ends before the export is complete ({clean_message(exc)}){where}",
                             file=source.name, line=err.line, column=err.column)
         if report is not None:
             _report_repairs(p, report)
