@@ -52,7 +52,7 @@ class Block:
 _HEAD = re.compile(r"<!--\s+(/)?wp:([a-z][a-z0-9_-]*/)?([a-z][a-z0-9_-]*)\s+")
 _TAIL = re.compile(r"(/)?-->")
 _ATTRS_END = re.compile(r"\}\s+(/)?-->")
-_ANY_DELIMITER = re.compile(r"<!--\s+/?wp:[a-z]")
+_ANY_DELIMITER = re.compile(r"<!--(\s+/?wp:)")
 
 _OPENER, _CLOSER, _VOID = 1, 2, 3
 
@@ -295,8 +295,11 @@ def strip_block_delimiters(text: str) -> str:
         pos = tok.start + tok.length
     out.append(text[pos:])
     rest = "".join(out)
-    # a delimiter WordPress's grammar rejects (bad JSON end) is still not content
-    return _LOOSE_DELIMITER.sub("", rest) if _ANY_DELIMITER.search(rest) else rest
+    if not _ANY_DELIMITER.search(rest):
+        return rest
+    # a delimiter WordPress's grammar rejects (bad JSON end) is still not content;
+    # an unterminated one is text, shown as text rather than opening a comment
+    return _ANY_DELIMITER.sub(r"&lt;!--\1", _LOOSE_DELIMITER.sub("", rest))
 
 
 _LOOSE_DELIMITER = re.compile(r"<!--\s+/?wp:[^>]{0,2000}?-->")

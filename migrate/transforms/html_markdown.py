@@ -126,32 +126,51 @@ def _complex_table(table: etree._Element) -> bool:
     return False
 
 
+def _hoist(el: etree._Element) -> None:
+    """Move a block element out of the ``<p>`` holding it, splitting the paragraph.
+
+    An HTML parser closes ``<p>`` at a ``<figure>``/``<table>`` start tag, and
+    in Markdown such a tag at a line start ends the paragraph anyway; doing
+    it here keeps the text before and after as paragraphs of their own.
+    """
+    p = el.getparent()
+    if p is None or p.tag != "p" or p.getparent() is None:
+        return
+    rest = etree.Element("p")
+    rest.text = el.tail
+    el.tail = None
+    for sib in list(el.itersiblings()):
+        rest.append(sib)
+    rest.tail = p.tail
+    p.tail = None
+    p.remove(el)
+    while len(p) and p[-1].tag == "br" and not (p[-1].tail or "").strip():
+        p.remove(p[-1])
+    if len(rest) and rest[0].tag == "br" and not (rest.text or "").strip():
+        rest.text = rest[0].tail
+        rest.remove(rest[0])
+    p.addnext(el)
+    if (rest.text or "").strip() or len(rest):
+        el.addnext(rest)
+    else:
+        el.tail = rest.tail
+    if not (p.text or "").strip() and not len(p):
+        _drop_keep_tail(p)
+
+
 def _split_more(comment: etree._Element, root: etree._Element, keep: _Passthrough) -> None:
     """``<!--more-->``/``<!--nextpage-->`` as a line of its own."""
     text = "<!--more-->" if comment.text.strip().startswith("more") else "<!--nextpage-->"
-    parent = comment.getparent()
     marker = _placeholder("p", keep.token(text, True, None))
-    if parent is root:
-        _replace(comment, marker)
-        return
-    if parent.tag == "p" and parent.getparent() is root:
-        rest = etree.Element("p")
-        rest.text = comment.tail
-        for sib in list(comment.itersiblings()):
-            rest.append(sib)
-        parent.remove(comment)
-        for p in (parent, rest):  # the <br> wpautop put around the comment
-            while len(p) and p[-1].tag == "br" and not (p[-1].tail or "").strip():
-                p.remove(p[-1])
-        if len(rest) and rest[0].tag == "br" and not (rest.text or "").strip():
-            rest.text = rest[0].tail
-            rest.remove(rest[0])
-        parent.addnext(marker)
-        marker.addnext(rest)
-        return
-    tok = keep.token(text, False, None)
-    span = _placeholder("span", tok)
-    _replace(comment, span)
+    _replace(comment, marker)
+    _hoist(marker)
+    if marker.getparent() is not root and not _is_block_context(marker, root):
+        keep.inline[marker.text] = keep.blocks.pop(marker.text)  # inside running text
+        marker.tag = "span"
+
+
+#: Raw elements that end a Markdown paragraph when they start a line.
+_HOIST = frozenset("figure table form details dialog iframe script style textarea".split())
 
 
 def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook]) -> None:
@@ -207,6 +226,8 @@ def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook
                 continue
         elif tag == "table" and not _complex_table(el):
             continue
+        if tag in _HOIST:
+            _hoist(el)
         block = _is_block_context(el, root)
         tok = keep.token(_serialize(el), block, tag)
         _replace(el, _placeholder("p" if block else "span", tok))

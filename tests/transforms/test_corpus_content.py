@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt  # noqa: E402
 
 import migrate  # noqa: E402
 from migrate.errors import Report  # noqa: E402
-from migrate.transforms.context import TransformContext  # noqa: E402
+from migrate.transforms.context import AttachmentInfo, TransformContext  # noqa: E402
 from migrate.transforms.pipeline import prepare_html  # noqa: E402
 from migrate.transforms.html_markdown import html_to_markdown  # noqa: E402
 from migrate.transforms.shortcodes import KNOWN_TAGS  # noqa: E402
@@ -60,11 +60,17 @@ def _converted(path: str) -> tuple:
     """(name, id, prepared html, markdown, report) for each post and page."""
     out = []
     export = migrate.read(path, recover=True, report=Report())
+    attachments = {
+        p.id: AttachmentInfo(p.id, p.attachment_url, p.title, p.excerpt,
+                             p.meta_value("_wp_attachment_image_alt") or "")
+        for p in export.posts() if p.type == "attachment"
+    }
     for post in export.posts():
         if post.type not in ("post", "page"):
             continue
         report = Report()
-        ctx = TransformContext(report=report, item_id=post.id, item_title=post.title)
+        ctx = TransformContext(report=report, item_id=post.id, item_title=post.title,
+                               attachment=attachments.get)
         html = prepare_html(post.content, ctx)
         md = html_to_markdown(html, ctx)
         out.append((Path(path).name, post.id, html, md, report))
@@ -147,5 +153,10 @@ def test_loss_report_of_theme_test_data(name):
         kinds[f.code] += 1
     unhandled_core = [f.message for f in total if f.code == "block-unhandled" and " core/" in f.message]
     assert not unhandled_core, unhandled_core
-    assert set(total.counts) <= {"html-passthrough", "block-dynamic", "block-unhandled",
-                                 "media-missing", "shortcode-unknown", "shortcode-unhandled"}
+    # what truly has no Markdown form or no source: raw HTML kept, blocks PHP
+    # renders per view, galleries that list "the post's attached images" (the
+    # content does not say which), attachments the export does not contain
+    assert set(total.counts) <= TRUE_LOSSES, set(total.counts) - TRUE_LOSSES
+
+
+TRUE_LOSSES = {"html-passthrough", "block-dynamic", "gallery-unresolved", "media-missing"}
