@@ -1,0 +1,1 @@
+"""Static-site writers (Hugo, Jekyll, Pelican) sharing one core; see core.py."""

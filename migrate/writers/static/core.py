@@ -1,0 +1,913 @@
+"""The static-site writer core every generator flavour shares.
+
+A run makes two passes over the export:
+
+1. **Plan** (``export.identities()``, cheap): which items are written, their
+   slugs (unique per namespace, suffixes by id order so the result does not
+   depend on file order), paths, new URLs, comment keys and media places;
+   the URL map (old address → new) is built from the same identities.
+2. **Write** (``export.posts()``, streamed): each item's body through the
+   content pipeline, its front matter, its comment data; attachments are
+   copied as they come. Nothing holds more than one item's content.
+
+Then the site-level files: configuration, the layouts shipped with the
+site, and the redirect files (Netlify ``_redirects``, an nginx map and
+``redirects.json``).
+
+A flavour (:class:`Flavour`) says where things go and how they are spelled
+for one generator; see ``hugo.py``, ``jekyll.py``, ``pelican.py``. Adding a
+generator means a new subclass, not a copy of this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+from urllib.parse import quote, unquote, urlsplit
+
+from slugify import slugify
+
+from migrate.errors import Report, UsageError
+from migrate.model import Comment, Export, Identity, Post, Site
+from migrate.output import OutputTree, safe_component
+from migrate.threads import build_threads, comment_sort_key, walk
+from migrate.transforms.context import AttachmentInfo, TransformContext
+from migrate.transforms.links import MediaStore, UrlMap, upload_relpath
+from migrate.transforms.pipeline import (
+    comment_to_markdown, excerpt_of, make_clickable, rewrite_urls, to_markdown,
+)
+from migrate.transforms.text import visible_text
+from migrate.transforms.wpautop import wpautop
+from migrate.writers.static import frontmatter
+
+__all__ = ["Flavour", "Entry", "Planner", "StaticWriter", "make_writer", "hugo_escape", "email_hash"]
+
+#: Post types that are never pages of the site (media, menus, editor internals).
+SKIP_TYPES = frozenset({
+    "attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset",
+    "oembed_cache", "user_request", "wp_block", "wp_template", "wp_template_part",
+    "wp_global_styles", "wp_navigation", "wp_font_family", "wp_font_face",
+})
+#: Statuses written (drafts among them, marked as such).
+WRITE_STATUSES = frozenset({"publish", "future", "draft", "pending", "private"})
+#: Taxonomies that are WordPress plumbing, not the author's classification.
+INTERNAL_TAXONOMIES = frozenset({
+    "nav_menu", "link_category", "post_format", "wp_theme", "wp_template_part_area",
+    "wp_pattern_category",
+})
+PING_KINDS = frozenset({"pingback", "trackback"})
+#: comment_approved values each ``comments`` option keeps.
+COMMENT_CHOICES = {
+    "approved": frozenset({"1"}),
+    "pending": frozenset({"1", "0"}),
+    "none": frozenset(),
+    "all": None,  # everything
+}
+#: file extensions a generator would read as content: never put media with them in a bundle.
+CONTENT_EXTS = frozenset({".md", ".markdown", ".mdown", ".html", ".htm", ".org", ".adoc", ".rst",
+                          ".pandoc", ".pdc", ".ad", ".asciidoc", ".xml", ".json", ".yaml", ".yml",
+                          ".toml", ".txt"})
+
+_DATE_SEG = {":year": 4, ":month": 2, ":day": 2}
+
+
+def email_hash(email: str) -> str:
+    """Gravatar's hash: MD5 of the trimmed, lowercased address ('' for none)."""
+    e = (email or "").strip().lower()
+    return hashlib.md5(e.encode("utf-8")).hexdigest() if e else ""
+
+
+_HUGO_SC = re.compile(r"\{\{([<%])(.*?)([>%])\}\}", re.S)
+
+
+def hugo_escape(body: str) -> str:
+    """Make WordPress text that looks like a Hugo shortcode print literally."""
+    if "{{<" not in body and "{{%" not in body:
+        return body
+
+    def sub(m: re.Match[str]) -> str:
+        inner = m.group(2)
+        if inner.startswith("/*") and inner.endswith("*/"):
+            return m.group(0)  # already an escaped shortcode
+        if "*/" in inner or m.group(1) != m.group(3).replace(">", "<"):
+            return "{{" + ("&lt;" if m.group(1) == "<" else "&#37;") + inner + m.group(3) + "}}"
+        return "{{" + m.group(1) + "/*" + inner + "*/" + m.group(3) + "}}"
+
+    body = _HUGO_SC.sub(sub, body)
+    # an opener left without its closer
+    return re.sub(r"\{\{([<%])(?!/\*)", lambda m: "{{" + ("&lt;" if m.group(1) == "<" else "&#37;"), body)
+
+
+def escape_body_start(body: str) -> str:
+    """A body that starts like a front-matter delimiter would be read as one."""
+    if body.startswith(("---", "+++")):
+        return "\\" + body
+    if body.startswith("{") and not body.startswith("{{"):
+        return "\\" + body
+    return body
+
+
+def _url_path(url: str) -> str:
+    """The percent-encoded form of a site-relative path."""
+    return quote(url, safe="/%:@!$&'()*+,;=-._~")
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@dataclass
+class Entry:
+    """One item the site will hold, as planned before any content is read."""
+
+    id: int
+    type: str
+    status: str
+    #: "post", "page" or "custom" (another post type)
+    kind: str
+    slug: str
+    #: URL path segments below the site root for pages and custom types
+    segments: tuple[str, ...]
+    title: str
+    date: Optional[datetime]
+    #: new site-relative URL (unquoted, with trailing slash); None for drafts
+    url: Optional[str] = None
+    #: the comment-data key, unique over the whole site
+    key: str = ""
+    has_children: bool = False
+    #: where the generator will put it: the flavour fills these in
+    file: str = ""
+    bundle_dir: Optional[str] = None
+    aliases: list[str] = field(default_factory=list)
+    draft: bool = False
+    password: bool = False
+
+
+@dataclass
+class MediaPlace:
+    dest: str  # path in the output tree
+    url: str  # site-relative URL
+
+
+def _most_common_offset(idents: Iterable[Identity]) -> Optional[timedelta]:
+    counts: Counter = Counter()
+    for i in idents:
+        off = i.date.offset
+        if off is not None:
+            counts[off] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _tokens_of(path: str, slug: str, date: Optional[datetime]) -> Optional[str]:
+    """``/2011/03/07/hello/`` with slug ``hello`` → ``/:year/:month/:day/:slug/``."""
+    if not path.startswith("/") or not slug:
+        return None
+    segs = path.strip("/").split("/")
+    slug_l = slug.lower()
+    want = []
+    if date is not None:
+        want = [(":year", f"{date.year:04d}"), (":month", f"{date.month:02d}"), (":day", f"{date.day:02d}")]
+    out = []
+    found_slug = False
+    di = 0
+    for seg in segs:
+        s = unquote(seg).lower()
+        if not found_slug and s == slug_l:
+            out.append(":slug")
+            found_slug = True
+            continue
+        matched = False
+        while di < len(want) and not found_slug:
+            tok, val = want[di]
+            di += 1
+            if seg == val:
+                out.append(tok)
+                matched = True
+                break
+        if not matched:
+            if any(ch in seg for ch in ":%?#") or re.fullmatch(r"\d+", seg):
+                return None
+            out.append(seg)
+    if not found_slug or out[-1] != ":slug":
+        return None
+    return "/" + "/".join(out) + ("/" if path.endswith("/") else "")
+
+
+def fill_pattern(pattern: str, slug: str, date: Optional[datetime]) -> str:
+    def tok(m: re.Match[str]) -> str:
+        t = m.group(0)
+        if t == ":slug":
+            return slug
+        d = date or datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return {":year": f"{d.year:04d}", ":month": f"{d.month:02d}", ":day": f"{d.day:02d}"}[t]
+
+    return re.sub(r":(?:year|month|day|slug)", tok, pattern)
+
+
+class Flavour:
+    """What differs between generators. Subclasses override the hooks."""
+
+    name = "static"
+    #: front matter format when the user does not choose
+    default_front_matter = "yaml"
+    front_matters = ("yaml", "toml", "json")
+    #: top-level names pages may not take (sections, taxonomies, shipped pages)
+    reserved: frozenset[str] = frozenset()
+    #: folder under the output root whose content is copied to the site root
+    static_root = "static/"
+    #: post URL pattern when the WordPress one cannot be inferred
+    default_post_pattern = "/:year/:month/:slug/"
+    #: whether comment keys and paths may keep non-ASCII characters
+    escape_hugo = False
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.options = options
+        flags = options.get("flags") or {}
+        self.flags = flags
+        fmt = options.get("front_matter") or self.default_front_matter
+        self.front_matter = fmt
+
+    # ---- layout
+    def namespace(self, entry: Entry, parent_segments: tuple[str, ...]) -> str:
+        if entry.kind == "post":
+            return "posts"
+        if entry.kind == "custom":
+            return "type:" + entry.type
+        return "page:" + "/".join(parent_segments)
+
+    def reserved_in(self, namespace: str, sections: Iterable[str]) -> set[str]:
+        """Names a slug may not take in ``namespace`` (top-level pages meet sections here)."""
+        if namespace == "page:":
+            return set(self.reserved) | set(sections)
+        return set()
+
+    def place(self, entry: Entry, planner: "Planner") -> None:
+        """Set ``entry.file`` (and ``bundle_dir`` when media may go beside it)."""
+        raise NotImplementedError
+
+    def media_place(self, rel: str, owner: Optional[Entry], taken: set[str]) -> MediaPlace:
+        """Where an upload (``2010/09/a.jpg``) goes: beside its post, or the shared uploads folder."""
+        if owner is not None and owner.bundle_dir and owner.url and not owner.draft:
+            name = safe_component(PurePosixPath(rel).name, "file")
+            if PurePosixPath(name).suffix.lower() not in CONTENT_EXTS and name.lower() != "index.md":
+                stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
+                n = 1
+                cand = name
+                while f"{owner.bundle_dir}/{cand}".casefold() in taken:
+                    n += 1
+                    cand = f"{stem}-{n}{suffix}"
+                dest = f"{owner.bundle_dir}/{cand}"
+                taken.add(dest.casefold())
+                return MediaPlace(dest, owner.url + cand)
+        parts = [safe_component(p, "file") for p in rel.split("/") if p]
+        sub = "/".join(parts)
+        return MediaPlace(f"{self.static_root}wp-content/uploads/{sub}", f"/wp-content/uploads/{sub}")
+
+    # ---- rendering
+    def front_matter_for(self, entry: Entry, post: Post, data: "ItemData") -> dict[str, Any]:
+        raise NotImplementedError
+
+    def document(self, fm: dict[str, Any], body: str) -> str:
+        return frontmatter.render(fm, self.front_matter) + "\n" + body
+
+    def write_comments(self, out: OutputTree, entry: Entry, records: list[dict]) -> None:
+        raise NotImplementedError
+
+    def write_site(self, out: OutputTree, planner: "Planner", state: "RunState") -> None:
+        raise NotImplementedError
+
+    def redirect_files(self) -> dict[str, str]:
+        """kind (netlify, nginx, json) → path in the output tree."""
+        return {"netlify": self.static_root + "_redirects", "nginx": "redirects.map", "json": "redirects.json"}
+
+    def layouts(self) -> Iterator[tuple[str, bytes]]:
+        """The minimal templates shipped with the site: (relative path, bytes)."""
+        root = resources.files("migrate.writers.static") / "templates" / self.name
+        stack = [(root, "")]
+        found: list[tuple[str, bytes]] = []
+        while stack:
+            node, prefix = stack.pop()
+            for child in node.iterdir():
+                rel = prefix + child.name
+                if child.is_dir():
+                    stack.append((child, rel + "/"))
+                elif not child.name.startswith("."):
+                    found.append((rel, child.read_bytes()))
+        return iter(sorted(found))
+
+    def body(self, markdown: str) -> str:
+        return escape_body_start(markdown)
+
+
+@dataclass
+class ItemData:
+    """What the core worked out for one item, for the flavour's front matter."""
+
+    title: str
+    date: Optional[datetime]
+    modified: Optional[datetime]
+    draft: bool
+    summary: str
+    author: str
+    taxonomies: dict[str, list[str]]  # WordPress taxonomy → term names
+    categories: list[str]
+    tags: list[str]
+    has_comments: bool
+    sticky: bool
+    menu_order: int
+
+
+@dataclass
+class RunState:
+    report: Report
+    taxonomies_used: set[str] = field(default_factory=set)
+    posts_written: int = 0
+
+
+class Planner:
+    """Pass one: slugs, paths, URLs, comment keys, media places, URL map."""
+
+    def __init__(self, export: Export, flavour: Flavour, options: Mapping[str, Any], report: Report) -> None:
+        self.site: Site = export.site
+        self.flavour = flavour
+        self.report = report
+        seen: set[int] = set()
+        idents: list[Identity] = []
+        for ident in export.identities():
+            if ident.id in seen:
+                continue
+            seen.add(ident.id)
+            idents.append(ident)
+        self.identities = {i.id: i for i in idents}
+        self.fallback_offset = _most_common_offset(idents)
+        self.entries: dict[int, Entry] = {}
+        self.skipped: Counter = Counter()
+        self._plan_entries(idents)
+        self.post_pattern, self.type_patterns = self._infer_patterns()
+        self.sections = sorted({self.type_section(e.type) for e in self.entries.values() if e.kind == "custom"})
+        self._assign_slugs()
+        for e in self.entries.values():
+            flavour.place(e, self)
+        self._assign_keys()
+        # media
+        self.media_dir = Path(options["media_dir"]) if options.get("media_dir") else None
+        self.download = bool(options.get("download_media"))
+        self.store = MediaStore(self.media_dir, download=self.download,
+                                cache_dir=(Path(options["media_cache"]) if options.get("media_cache") else None))
+        self.media: dict[str, MediaPlace] = {}  # lowercased upload relpath → place
+        self._media_taken: set[str] = set()
+        self.attachments: dict[int, str] = {}  # attachment id → upload relpath
+        for i in idents:
+            if i.type == "attachment" and i.attachment_url:
+                rel = upload_relpath(i.attachment_url)
+                if rel:
+                    self.attachments[i.id] = rel
+                    if self.media_available(rel):
+                        owner = self.entries.get(i.parent)
+                        self.media.setdefault(rel.lower(), flavour.media_place(rel, owner, self._media_taken))
+        self.urlmap = UrlMap(idents, self.site, self._new_url)
+        self._plan_aliases()
+
+    # ------------------------------------------------------------ entries
+    def _plan_entries(self, idents: list[Identity]) -> None:
+        for i in idents:
+            if i.type in SKIP_TYPES:
+                if i.type != "attachment":
+                    self.skipped[f"type {i.type}"] += 1
+                continue
+            if i.status not in WRITE_STATUSES:
+                self.skipped[f"status {i.status or '(none)'}"] += 1
+                continue
+            kind = "post" if i.type == "post" else "page" if i.type == "page" else "custom"
+            date = i.date.aware(self.fallback_offset)
+            draft = i.status in ("draft", "pending", "private")
+            self.entries[i.id] = Entry(
+                id=i.id, type=i.type, status=i.status, kind=kind, slug="", segments=(),
+                title=html.unescape(i.title or ""), date=date, draft=draft,
+            )
+        for what, n in sorted(self.skipped.items()):
+            self.report.emit("item-skipped", "notice",
+                             f"{n} item(s) with {what} are not pages of a static site and were not written")
+
+    def base_slug(self, ident: Identity) -> str:
+        raw = unquote(ident.slug or "")
+        s = slugify(raw, allow_unicode=True) if raw else ""
+        if not s and ident.title:
+            s = slugify(html.unescape(ident.title), allow_unicode=True, max_length=80, word_boundary=True)
+        s = s.lstrip("_.-")
+        s = safe_component(s, "") if s else ""
+        if not s or s in (".", ".."):
+            s = f"{ident.type if ident.type not in ('post', 'page') else 'post'}-{ident.id}"
+        return s
+
+    @staticmethod
+    def type_section(post_type: str) -> str:
+        return safe_component(slugify(post_type, allow_unicode=True) or "type", "type")
+
+    def _page_parent(self, e: Entry) -> Optional[Entry]:
+        parent = self.identities[e.id].parent
+        p = self.entries.get(parent)
+        if p is not None and p.kind == "page" and e.kind == "page":
+            return p
+        return None
+
+    def _assign_slugs(self) -> None:
+        parent_of: dict[int, Optional[int]] = {}
+        for e in self.entries.values():
+            p = self._page_parent(e)
+            parent_of[e.id] = p.id if p else None
+        # loops in page parents: cut each at its smallest id
+        state: dict[int, int] = {}
+        for start in self.entries:
+            path: list[int] = []
+            cur: Optional[int] = start
+            while cur is not None and cur not in state:
+                state[cur] = 1
+                path.append(cur)
+                cur = parent_of[cur]
+            if cur is not None and state.get(cur) == 1:
+                victim = min(path[path.index(cur):])
+                parent_of[victim] = None
+                self.report.emit("page-parent-loop", "warning",
+                                 f"page parents form a loop; page {victim} was put at the top level",
+                                 item_id=victim)
+            for n in path:
+                state[n] = 2
+        depth: dict[int, int] = {}
+        for eid in self.entries:
+            chain: list[int] = []
+            cur = eid
+            while cur is not None and cur not in depth:
+                chain.append(cur)
+                cur = parent_of[cur]
+            base = depth[cur] if cur is not None else -1
+            for n in reversed(chain):
+                base += 1
+                depth[n] = base
+        for e in self.entries.values():
+            if parent_of.get(e.id) is not None:
+                self.entries[parent_of[e.id]].has_children = True
+        taken: dict[str, set[str]] = {}
+        collided: list[tuple[int, str, str]] = []
+        for level in sorted(set(depth.values())):
+            groups: dict[str, list[Entry]] = {}
+            parents: dict[int, tuple[str, ...]] = {}
+            for e in self.entries.values():
+                if depth[e.id] != level:
+                    continue
+                pid = parent_of.get(e.id)
+                psegs = self.entries[pid].segments if pid is not None else ()
+                parents[e.id] = psegs
+                ns = self.flavour.namespace(e, psegs)
+                groups.setdefault(ns, []).append(e)
+            for ns, members in groups.items():
+                if ns not in taken:
+                    taken[ns] = {x.casefold() for x in self.flavour.reserved_in(ns, self.sections)}
+                used = taken[ns]
+                for e in sorted(members, key=lambda x: x.id):
+                    base = self.base_slug(self.identities[e.id])
+                    slug = base
+                    n = 1
+                    while slug.casefold() in used:
+                        n += 1
+                        slug = f"{base}-{n}"
+                    if slug != base:
+                        collided.append((e.id, base, slug))
+                    used.add(slug.casefold())
+                    e.slug = slug
+                    if e.kind == "page":
+                        e.segments = parents[e.id] + (slug,)
+                    elif e.kind == "custom":
+                        e.segments = (self.type_section(e.type), slug)
+                    else:
+                        e.segments = (slug,)
+        for eid, base, slug in collided:
+            self.report.emit("slug-collision", "warning",
+                             f"slug {base!r} is already used by another item; this one became {slug!r}",
+                             item_id=eid, item_title=self.entries[eid].title)
+
+    def _infer_patterns(self) -> tuple[str, dict[str, str]]:
+        votes: dict[str, Counter] = {}
+        totals: Counter = Counter()
+        for e in self.entries.values():
+            if e.kind == "page" or e.status != "publish":
+                continue
+            ident = self.identities[e.id]
+            link = ident.link
+            if not link:
+                continue
+            try:
+                parts = urlsplit(link)
+            except ValueError:
+                continue
+            totals[e.type] += 1
+            if parts.query:
+                continue
+            path = parts.path
+            home_path = urlsplit(self.site.home or "").path.rstrip("/")
+            if home_path and path.startswith(home_path + "/"):
+                path = path[len(home_path):]
+            pat = _tokens_of(path, unquote(ident.slug or ""), e.date)
+            if pat:
+                votes.setdefault(e.type, Counter())[pat] += 1
+        chosen: dict[str, str] = {}
+        for t, c in votes.items():
+            pat, n = c.most_common(1)[0]
+            if n * 2 >= totals[t]:
+                chosen[t] = pat
+        post = chosen.pop("post", None) or self.flavour.default_post_pattern
+        return post, chosen
+
+    def pattern_for(self, e: Entry) -> str:
+        if e.kind == "post":
+            return self.post_pattern
+        return self.type_patterns.get(e.type) or f"/{e.segments[0]}/:slug/"
+
+    def url_of(self, e: Entry) -> str:
+        if e.kind == "page":
+            return "/" + "/".join(e.segments) + "/"
+        return fill_pattern(self.pattern_for(e), e.slug, e.date)
+
+    def _assign_keys(self) -> None:
+        used: set[str] = set()
+        order = sorted(self.entries.values(), key=lambda e: (e.kind != "post", e.id))
+        for e in order:
+            if e.url is None and not e.draft:
+                e.url = self.url_of(e)
+            elif e.draft:
+                e.url = None
+            base = e.slug if e.kind == "post" else "-".join(e.segments)
+            key = base
+            if key.casefold() in used:
+                key = f"{base}-{e.id}"
+            used.add(key.casefold())
+            e.key = key
+
+    # ------------------------------------------------------------ URLs
+    def _new_url(self, ident: Identity) -> Optional[str]:
+        e = self.entries.get(ident.id)
+        if e is not None:
+            return _url_path(e.url) if e.url else None
+        if ident.type == "attachment":
+            rel = self.attachments.get(ident.id)
+            place = self.media.get(rel.lower()) if rel else None
+            return _url_path(place.url) if place else None
+        return None
+
+    def _plan_aliases(self) -> None:
+        by_url: dict[str, Entry] = {}
+        live: set[str] = set()
+        for e in self.entries.values():
+            if e.url:
+                by_url[_url_path(e.url)] = e
+                live.add(e.url.casefold())
+        self.redirect_pairs: list[tuple[str, str]] = []
+        for old, new in self.urlmap.redirects():
+            self.redirect_pairs.append((old, new))
+            if "?" in old or "#" in old:
+                continue
+            e = by_url.get(new)
+            if e is None:
+                continue
+            path = unquote(old)
+            if not path.startswith("/") or path.casefold() in live or path in ("/", ""):
+                continue
+            if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+                path += "/"
+            if path.casefold() in live or path in e.aliases:
+                continue
+            e.aliases.append(path)
+        self.redirect_pairs.sort()
+        for e in self.entries.values():
+            e.aliases.sort()
+
+    def media_available(self, rel: str) -> bool:
+        if self.download:
+            return True
+        if self.media_dir is None:
+            return False
+        p = PurePosixPath(rel)
+        if p.is_absolute() or ".." in p.parts:
+            return False
+        return self.media_dir.joinpath(*p.parts).is_file()
+
+    def attachment_info(self, aid: int) -> Optional[AttachmentInfo]:
+        ident = self.identities.get(aid)
+        if ident is None or ident.type != "attachment":
+            return None
+        rel = self.attachments.get(aid)
+        place = self.media.get(rel.lower()) if rel else None
+        url = _url_path(place.url) if place else ident.attachment_url
+        return AttachmentInfo(id=aid, url=url, title=html.unescape(ident.title or ""))
+
+
+# ---------------------------------------------------------------- pass two
+
+
+class StaticWriter:
+    def __init__(self, flavour_cls: type[Flavour]) -> None:
+        self.flavour_cls = flavour_cls
+
+    def __call__(self, export: Export, output: Path, options: Mapping[str, Any], report: Report) -> None:
+        flavour = self.flavour_cls(options)
+        if flavour.front_matter not in flavour.front_matters:
+            raise UsageError(
+                f"{flavour.name} reads front matter as {', '.join(flavour.front_matters)} only, "
+                f"not {flavour.front_matter}")
+        flags = options.get("flags") or {}
+        choice = options.get("comments") or "approved"
+        if flags.get("comments") is False:
+            choice = "none"
+        if choice not in COMMENT_CHOICES:
+            raise UsageError(f"comments must be one of {', '.join(COMMENT_CHOICES)}, not {choice!r}")
+        planner = Planner(export, flavour, options, report)
+        state = RunState(report)
+        run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice)
+        with OutputTree(output, force=bool(options.get("force"))) as out:
+            run.items(out)
+            flavour.write_site(out, planner, state)
+            for rel, data in flavour.layouts():
+                if not out.exists(rel):
+                    out.write_bytes(rel, data)
+            run.redirects(out)
+        run.summary()
+
+
+class _Run:
+    def __init__(self, export: Export, flavour: Flavour, planner: Planner, state: RunState,
+                 keep: Optional[frozenset[str]], choice: str) -> None:
+        self.export = export
+        self.flavour = flavour
+        self.planner = planner
+        self.state = state
+        self.report = state.report
+        self.keep = keep
+        self.choice = choice
+        self.comment_skips: Counter = Counter()
+        self.media_done: set[str] = set()
+        self.media_missing: set[str] = set()
+        self.media_not_copied: set[str] = set()
+        self.written: set[int] = set()
+
+    # ------------------------------------------------------------ media
+    def _copy_media(self, out: OutputTree, rel: str, place: MediaPlace, url: Optional[str],
+                    ctx: Optional[TransformContext]) -> bool:
+        key = rel.lower()
+        if key in self.media_done:
+            return True
+        if key in self.media_missing:
+            return False
+        data = self.planner.store.fetch(rel, url, ctx=ctx, report=self.report)
+        if data is None:
+            self.media_missing.add(key)
+            return False
+        out.write_bytes(place.dest, data)
+        self.media_done.add(key)
+        return True
+
+    def _resolve_media(self, out: OutputTree, ctx_box: list) -> Callable[[str], Optional[str]]:
+        planner = self.planner
+
+        def resolve(url: str) -> Optional[str]:
+            found = planner.urlmap.media(url)
+            if found is None:
+                return None
+            ident, rel = found
+            key = rel.lower()
+            if planner.media_dir is None and not planner.download:
+                self.media_not_copied.add(key)
+                return None
+            place = planner.media.get(key)
+            if place is None:
+                if not planner.media_available(rel):
+                    if key not in self.media_missing:
+                        self.media_missing.add(key)
+                        ctx = ctx_box[0] if ctx_box else None
+                        planner.store.fetch(rel, url, ctx=ctx, report=self.report)  # reports it
+                    return None
+                place = self.flavour.media_place(rel, None, planner._media_taken)
+                planner.media[key] = place
+            if self._copy_media(out, rel, place, url, ctx_box[0] if ctx_box else None):
+                return _url_path(place.url)
+            return None
+
+        return resolve
+
+    # ------------------------------------------------------------ items
+    def items(self, out: OutputTree) -> None:
+        for post in self.export.posts():
+            if post.id in self.written:
+                continue
+            entry = self.planner.entries.get(post.id)
+            if entry is None:
+                self.written.add(post.id)
+                if post.type == "attachment":
+                    self._attachment(out, post)
+                if post.comments:
+                    self.comment_skips["item not written"] += len(post.comments)
+                continue
+            self.written.add(post.id)
+            self._item(out, entry, post)
+
+    def _attachment(self, out: OutputTree, post: Post) -> None:
+        rel = self.planner.attachments.get(post.id)
+        if not rel:
+            return
+        if self.planner.media_dir is None and not self.planner.download:
+            self.media_not_copied.add(rel.lower())
+            return
+        place = self.planner.media.get(rel.lower())
+        if place is None:
+            if rel.lower() not in self.media_missing:
+                self.media_missing.add(rel.lower())
+                self.planner.store.fetch(rel, post.attachment_url, report=self.report)
+            return
+        self._copy_media(out, rel, place, post.attachment_url, None)
+
+    def _context(self, out: OutputTree, post: Post) -> TransformContext:
+        box: list = []
+        ctx = TransformContext(
+            report=self.report, item_id=post.id, item_title=post.title or None,
+            file=post.source.file or None, line=post.source.line,
+            resolve_link=self.planner.urlmap.resolve,
+            resolve_media=self._resolve_media(out, box),
+            attachment=self.planner.attachment_info,
+        )
+        box.append(ctx)
+        return ctx
+
+    def _item(self, out: OutputTree, entry: Entry, post: Post) -> None:
+        planner = self.planner
+        ctx = self._context(out, post)
+        draft = entry.draft
+        if post.password:
+            draft = True
+            entry.password = True
+            ctx.finding("password-protected", "warning",
+                        "the post is password-protected; a static site cannot ask for the password, "
+                        "so it was written as a draft")
+        body = to_markdown(post.content or "", ctx)
+        summary = ""
+        if (post.excerpt or "").strip():
+            summary = visible_text(post.excerpt)
+        terms: dict[str, list[str]] = {}
+        for t in post.terms:
+            tax = t.taxonomy or "category"
+            if tax in INTERNAL_TAXONOMIES:
+                continue
+            name = html.unescape(t.name or t.slug).strip()
+            if name and name not in terms.setdefault(tax, []):
+                terms[tax].append(name)
+        for tax in terms:
+            if tax not in ("category", "post_tag"):
+                self.state.taxonomies_used.add(tax)
+        author = ""
+        if post.creator:
+            a = planner.site.author(post.creator)
+            author = a.name if a else post.creator
+        records = self._comments(post, ctx)
+        data = ItemData(
+            title=entry.title,
+            date=entry.date,
+            modified=post.modified.aware(planner.fallback_offset) if post.modified else None,
+            draft=draft,
+            summary=summary,
+            author=author,
+            taxonomies={k: v for k, v in terms.items() if k not in ("category", "post_tag")},
+            categories=[n for n in terms.get("category", []) if n != "Uncategorized" or len(terms.get("category", [])) > 1],
+            tags=terms.get("post_tag", []),
+            has_comments=bool(records),
+            sticky=post.sticky,
+            menu_order=post.menu_order,
+        )
+        fm = self.flavour.front_matter_for(entry, post, data)
+        text = self.flavour.document(fm, self.flavour.body(body))
+        out.write_text(entry.file, text)
+        if records:
+            self.flavour.write_comments(out, entry, records)
+        self.state.posts_written += 1
+
+    # ------------------------------------------------------------ comments
+    def _comments(self, post: Post, ctx: TransformContext) -> list[dict]:
+        if not post.comments:
+            return []
+        keep = self.keep
+        shown: list[Comment] = []
+        hidden: dict[int, int] = {}
+        for c in post.comments:
+            if keep is None or c.approved in keep:
+                shown.append(c)
+            else:
+                hidden[c.id] = c.parent
+                self.comment_skips[c.status] += 1
+        if not shown:
+            return []
+        thread = [c for c in shown if c.kind not in PING_KINDS]
+        pings = [c for c in shown if c.kind in PING_KINDS]
+        for p in pings:
+            hidden[p.id] = p.parent
+        roots = build_threads(thread, report=self.report, item_id=post.id, item_title=post.title or None,
+                              ancestors=hidden)
+        secrets = sorted({s for c in post.comments for s in (c.author_email.strip(), c.author_ip.strip()) if s},
+                         key=len, reverse=True)
+        records: list[dict] = []
+        for node in walk(roots):
+            records.append(self._record(node.comment, node.parent, node.depth, ctx, secrets))
+        for p in sorted(pings, key=comment_sort_key):
+            records.append(self._record(p, 0, 0, ctx, secrets))
+        return records
+
+    def _redact(self, text: str, secrets: list[str], ctx: TransformContext) -> str:
+        hit = False
+        for s in secrets:
+            if s and s.lower() in text.lower():
+                text = re.sub(re.escape(s), "[removed]", text, flags=re.I)
+                hit = True
+        if hit:
+            ctx.finding("comment-personal-data-removed", "notice",
+                        "a comment quoted a commenter's e-mail address or IP; it was replaced by [removed]")
+        return text
+
+    def _record(self, c: Comment, parent: int, depth: int, ctx: TransformContext, secrets: list[str]) -> dict:
+        content = self._redact(c.content or "", secrets, ctx)
+        md = comment_to_markdown(content, ctx)
+        html_text = rewrite_urls(wpautop(make_clickable(content)), ctx) if content else ""
+        url = (c.author_url or "").strip()
+        if not re.match(r"^https?://", url, re.I):
+            url = ""
+        url = self._redact(url, secrets, ctx)
+        date = c.date.aware(self.planner.fallback_offset)
+        return {
+            "id": c.id,
+            "parent": parent,
+            "depth": depth,
+            "type": c.kind,
+            "status": c.status,
+            "author": html.unescape(self._redact(c.author or "", secrets, ctx)),
+            "author_url": url,
+            "email_md5": email_hash(c.author_email),
+            "date": date.isoformat() if date else "",
+            "content": md,
+            "content_html": html_text.strip(),
+        }
+
+    # ------------------------------------------------------------ site files
+    def redirects(self, out: OutputTree) -> None:
+        pairs = self.planner.redirect_pairs
+        files = self.flavour.redirect_files()
+        netlify = ["# Old WordPress addresses to the new ones (Netlify / Cloudflare Pages format).\n"]
+        nginx = [
+            "# Old WordPress addresses to the new ones, as an nginx map on $request_uri.\n",
+            "# In the http block:  map $request_uri $wp_redirect { include /path/to/redirects.map; }\n",
+            "# In the server block: if ($wp_redirect) { return 301 $wp_redirect; }\n",
+        ]
+        for old, new in pairs:
+            if any(ch.isspace() for ch in old + new):
+                continue
+            if "?" in old:
+                path, _, query = old.partition("?")
+                qs = " ".join(q for q in query.split("&") if q)
+                netlify.append(f"{path or '/'} {qs} {new} 301!\n")
+            else:
+                netlify.append(f"{old} {new} 301!\n")
+            if "$" not in old + new and '"' not in old + new and "\\" not in old + new:
+                nginx.append(f'"{old}" "{new}";\n')
+        out.write_text(files["netlify"], "".join(netlify))
+        out.write_text(files["nginx"], "".join(nginx))
+        out.write_text(files["json"], json.dumps(
+            {"redirects": [{"from": o, "to": n, "status": 301} for o, n in pairs]},
+            ensure_ascii=False, indent=2) + "\n")
+
+    def summary(self) -> None:
+        rep = self.report
+        codes = {"spam": "comment-skipped-spam", "trash": "comment-skipped-trash",
+                 "post-trashed": "comment-skipped-trash", "pending": "comment-skipped-pending",
+                 "item not written": "comment-skipped-item"}
+        merged: Counter = Counter()
+        for why, n in self.comment_skips.items():
+            merged[codes.get(why, "comment-skipped-other")] += n
+        for code, n in sorted(merged.items()):
+            what = code.removeprefix("comment-skipped-")
+            rep.emit(code, "notice",
+                     f"{n} {what} comment(s) were not carried over (comments option: {self.choice}"
+                     + ("; use --comments all to keep spam and trash" if what in ("spam", "trash") else "")
+                     + ")")
+        if self.media_not_copied:
+            rep.emit("media-not-copied", "notice",
+                     f"{len(self.media_not_copied)} media file(s) keep their old URLs: no --media-dir was given")
+
+
+def make_writer(flavour_cls: type[Flavour]) -> Callable[[Export, Path, Mapping[str, Any], Report], None]:
+    w = StaticWriter(flavour_cls)
+
+    def write(export: Export, output: Path, options: Mapping[str, Any], report: Report) -> None:
+        w(export, output, options, report)
+
+    return write
