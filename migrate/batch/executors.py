@@ -1,0 +1,293 @@
+"""Where jobs run: a local process pool, or an existing Dask cluster.
+
+An executor takes job specs and yields a :class:`JobResult` for each, in the
+order they finish, calling ``on_event`` with progress from the workers. It
+never lets one job take the batch down: an exception becomes a failed
+result (in :func:`run_job`), and so does a worker process that dies.
+
+Local: ``concurrent.futures.ProcessPoolExecutor`` over a ``forkserver``
+context (``spawn`` where there is none), one job per worker process
+(``max_tasks_per_child=1``): each job starts from a clean process and gives
+its memory back when it ends. When a worker dies (segfault, ``os._exit``,
+the OOM killer) the pool breaks and fails every job in flight; the innocent
+ones are not to blame, so when more than one was in flight each is re-run
+alone in a fresh pool, and only a job that breaks a pool on its own is
+recorded as failed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import uuid
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Iterable, Iterator
+
+from migrate.batch.jobs import JobResult, JobSpec, crash_result, error_dict, run_job, STATUS_FAILED
+from migrate.errors import UsageError
+
+#: on_event(kind, job, *data): ("start", job, total, pid) or ("advance", job, n).
+OnEvent = Callable[..., None]
+
+# ------------------------------------------------------------ worker side
+
+_QUEUE = None
+
+
+class _QueueSink:
+    """Progress from a worker process to the batch, through a multiprocessing queue."""
+
+    def start(self, job: str, total: int | None = None) -> None:
+        _put(("start", job, total, os.getpid()))
+
+    def advance(self, job: str, n: int = 1) -> None:
+        _put(("advance", job, n))
+
+
+def _put(msg: tuple) -> None:
+    if _QUEUE is not None:
+        try:
+            _QUEUE.put_nowait(msg)
+        except Exception:
+            pass  # progress is never worth failing a job
+
+
+def _watch_parent(parent_pid: int, ppid: int) -> None:
+    """End this worker soon after the batch process is gone (killed with -9)."""
+    while True:
+        time.sleep(0.25)
+        gone = os.getppid() != ppid
+        if not gone:
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                gone = True
+            except PermissionError:
+                pass
+        if gone:
+            os._exit(70)
+
+
+def _init_worker(queue, parent_pid: int) -> None:
+    global _QUEUE
+    _QUEUE = queue
+    # Ctrl-C reaches the whole process group: the batch decides, workers do not.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), daemon=True).start()
+
+
+def _run_local(spec: JobSpec) -> JobResult:
+    return run_job(spec, _QueueSink())
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # Imported once in the fork server, so each job's process starts warm.
+        ctx.set_forkserver_preload(["migrate.batch.jobs", "migrate.readers.wxr", "migrate.writers.json"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "died abruptly"
+    if code < 0:
+        try:
+            return f"was killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+class LocalExecutor:
+    """Jobs in separate processes on this machine."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        from migrate.parallel import default_workers
+
+        self.workers = max(1, workers or default_workers())
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self):
+        ctx = _mp_context()
+        queue = ctx.Queue()
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, max_tasks_per_child=1,
+            initializer=_init_worker, initargs=(queue, os.getpid()),
+        )
+        return pool, queue
+
+    @staticmethod
+    def _drain(queue, on_event: OnEvent, pids: dict[str, int]) -> None:
+        while True:
+            try:
+                msg = queue.get_nowait()
+            except Exception:
+                return
+            if msg[0] == "start":
+                pids[msg[1]] = msg[3]
+            on_event(*msg)
+
+    def run(self, specs: Iterable[JobSpec], on_event: OnEvent) -> Iterator[JobResult]:
+        pending = deque(specs)
+        suspects: deque[JobSpec] = deque()
+        running: dict[Future, tuple[JobSpec, float, bool]] = {}
+        pids: dict[str, int] = {}
+        pool = queue = None
+        try:
+            while pending or suspects or running:
+                if pool is None:
+                    pool, queue = self._new_pool()
+                    self._pool = pool
+                if suspects:
+                    if not running:  # a suspect runs alone, so a crash names it
+                        spec = suspects.popleft()
+                        running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), True)
+                else:
+                    while pending and len(running) < self.workers:
+                        spec = pending.popleft()
+                        running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), False)
+                done, _ = wait(list(running), timeout=0.2, return_when=FIRST_COMPLETED)
+                self._drain(queue, on_event, pids)
+                broken: list[tuple[JobSpec, float, bool]] = []
+                for fut in done:
+                    entry = running.pop(fut)
+                    res = self._result(fut, entry, broken)
+                    if res is not None:
+                        yield res
+                if not broken:
+                    continue
+                # The pool is broken: every other job in flight fails too, at once.
+                if running:
+                    wait(list(running), timeout=30)
+                    for fut in list(running):
+                        entry = running.pop(fut)
+                        res = self._result(fut, entry, broken)
+                        if res is not None:
+                            yield res
+                self._drain(queue, on_event, pids)
+                procs = dict(getattr(pool, "_processes", None) or {})
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = queue = self._pool = None
+                if len(broken) == 1 or all(solo for _, _, solo in broken):
+                    for spec, t0, _solo in broken:
+                        proc = procs.get(pids.get(spec.name, -1))
+                        how = _describe_exit(proc.exitcode if proc is not None else None)
+                        yield crash_result(spec, f"the worker process running this job {how}",
+                                           round(time.monotonic() - t0, 3))
+                else:
+                    suspects.extend(spec for spec, _, _ in broken)
+        finally:
+            if pool is not None:
+                self._stop(pool)
+            self._pool = None
+
+    @staticmethod
+    def _result(fut: Future, entry: tuple[JobSpec, float, bool], broken: list) -> JobResult | None:
+        spec, t0, _solo = entry
+        try:
+            return fut.result()
+        except BrokenProcessPool:
+            broken.append(entry)
+            return None
+        except Exception as exc:  # e.g. a spec or result that does not pickle
+            res = crash_result(spec, "", round(time.monotonic() - t0, 3))
+            res.error = error_dict(exc, bug=True)
+            return res
+
+    @staticmethod
+    def _stop(pool: ProcessPoolExecutor) -> None:
+        """Interrupted: end the workers now (their partial output is in temp files only)."""
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for p in procs:
+            try:
+                p.terminate()
+            except Exception:
+                pass
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            try:
+                p.join(5)
+            except Exception:
+                pass
+
+
+class DaskExecutor:
+    """Jobs as tasks on an existing Dask distributed cluster.
+
+    Inputs and outputs must be paths the workers can reach (a shared
+    filesystem) or fsspec URLs. Progress is per job, as tasks complete.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None, *, client=None, timeout: float = 30.0) -> None:
+        if client is None and not scheduler:
+            raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (an existing Dask cluster)")
+        self.scheduler = scheduler
+        self.client = client
+        self.timeout = timeout
+
+    @staticmethod
+    def _import():
+        try:
+            import distributed
+        except ImportError as exc:
+            raise UsageError(
+                "the dask executor needs Dask distributed: install the optional extra with "
+                "pip install 'wpmigrate[dask]'") from exc
+        return distributed
+
+    def run(self, specs: Iterable[JobSpec], on_event: OnEvent) -> Iterator[JobResult]:
+        distributed = self._import()
+        own = self.client is None
+        if own:
+            try:
+                client = distributed.Client(self.scheduler, timeout=self.timeout, set_as_default=False)
+            except (OSError, TimeoutError) as exc:
+                raise UsageError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
+        else:
+            client = self.client
+        token = uuid.uuid4().hex[:8]
+        futures = {}
+        try:
+            for spec in specs:
+                fut = client.submit(run_job, spec, key=f"wpmigrate-{spec.name}-{token}", pure=False, retries=0)
+                futures[fut] = spec
+            for fut in distributed.as_completed(list(futures)):
+                spec = futures.pop(fut)
+                try:
+                    res = fut.result()
+                except Exception as exc:  # KilledWorker: the task took its worker down
+                    res = crash_result(spec, f"the Dask task failed: {type(exc).__name__}: {exc}")
+                if res.status != STATUS_FAILED or res.read["items"]:
+                    on_event("start", spec.name, None, None)
+                    on_event("advance", spec.name, res.written["items"])
+                yield res
+        finally:
+            if futures:
+                try:
+                    client.cancel(list(futures), force=True)
+                except Exception:
+                    pass
+            if own:
+                client.close()
+
+
+def make_executor(kind: str, *, workers: int | None = None, scheduler: str | None = None):
+    if kind == "local":
+        return LocalExecutor(workers)
+    if kind == "dask":
+        ex = DaskExecutor(scheduler)
+        ex._import()
+        return ex
+    raise UsageError(f"unknown executor {kind!r} (known: local, dask)")
