@@ -63,6 +63,27 @@ _OPTIONS = _h2m.ConversionOptions(
 )
 
 
+def _make_converter() -> Callable[[str], str]:
+    """The converter with its options translated once, not on every call.
+
+    ``html_to_markdown.convert`` rebuilds the native options object from the
+    Python one on each call (half a millisecond, as long as converting a
+    typical post); the translation is reused when the package exposes it.
+    """
+    try:
+        from html_to_markdown import api as _api
+
+        native = _api._to_rust_conversion_options(_OPTIONS)
+        rust_convert = _api._rust.convert
+        rust_convert(html="<p>x</p>", options=native, visitor=None)
+    except Exception:  # another release of the package: the public call
+        return lambda html: _h2m.convert(html, _OPTIONS).content
+    return lambda html: rust_convert(html=html, options=native, visitor=None).content
+
+
+_convert = _make_converter()
+
+
 class _Passthrough:
     """Placeholders and what they stand for, for one conversion."""
 
@@ -390,7 +411,7 @@ def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedH
         html = _inner_html(root)
     if nbsp:
         html = html.replace("\u00a0", nbsp).replace("&nbsp;", nbsp)
-    md = _h2m.convert(html, _OPTIONS).content
+    md = _convert(html)
     if nbsp:
         md = md.replace(nbsp, "\u00a0")
     md = _restore(md, keep)
