@@ -96,11 +96,12 @@ _MULTI_NL_RE = re.compile(r"\n\n+", _A)
 _PARA_SPLIT_RE = re.compile(r"\n\s*\n", _A)
 _EMPTY_P_RE = re.compile(r"<p>\s*</p>", _A)
 _UNCLOSED_P_RE = re.compile(r"<p>([^<]+)</(div|address|form)>", _A)
-_P_WRAPS_BLOCK_RE = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r"[^>]*>)\s*</p>", _A)
+# The patterns "HEAD[^>]*>TAIL" are run by _sub_tag(): heads here, tails below.
+_P_WRAPS_BLOCK_HEAD = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r")", _A)
+_P_END_TAIL = re.compile(r"\s*</p>", _A)
 _P_LI_RE = re.compile(r"<p>(<li.+?)</p>", _A)
 _P_BLOCKQUOTE_RE = re.compile(r"<p><blockquote([^>]*)>", _A | re.I)
-_P_BEFORE_BLOCK_RE = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r"[^>]*>)", _A)
-_BLOCK_BEFORE_P_END_RE = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*</p>", _A)
+_BLOCK_HEAD = re.compile(r"(</?" + _ALLBLOCKS + r")", _A)
 _PRESERVE_OPEN_RE = re.compile(r"<(script|style|svg)", _A)
 # '(?<!<br />)\s*\n' -> same matches, linear: a match starts at the first
 # whitespace of a run, or one later when that first one follows "<br />".
@@ -108,10 +109,8 @@ _NL_TO_BR_RE = re.compile(
     r"(?:(?<!<br />)" + _G + r"|(?<=<br />" + _WS + r"))(?:[ \t\x0b\x0c\r]*+\n)+",
     _A,
 )
-_BR_AFTER_BLOCK_RE = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*<br />", _A)
-_BR_BEFORE_BLOCK_RE = re.compile(
-    r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", _A
-)
+_BR_TAIL = re.compile(r"\s*<br />", _A)
+_BR_BEFORE_BLOCK_HEAD = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol))", _A)
 _TRAILING_NL_P_RE = re.compile(r"\n</p>$", _A)
 _PRE_PLACEHOLDER_RE = re.compile(r"<pre wp-pre-tag-(\d+)></pre>", _A)
 
@@ -178,6 +177,41 @@ def _later_pre(m: re.Match[str], after: int, expanded: list[str]) -> str:
     if after < n < len(expanded) and m.group(1) == str(n):
         return expanded[n]
     return m.group(0)
+
+
+def _sub_tag(text: str, head: re.Pattern[str], tail: re.Pattern[str] | None) -> str:
+    """``re.sub(HEAD[^>]*>TAIL, group 1 .. the ">")`` in linear time.
+
+    ``HEAD`` holds group 1 (where the kept tag starts).  ``[^>]*>`` can only
+    end at the first ``>`` after the head, so that position is found with a
+    remembered ``str.find`` instead of a rescan per start: the regex form is
+    quadratic on input like ``<p<p<p…`` with no ``>``.
+    """
+    out: list[str] = []
+    pos = search = 0
+    gt_from, gt = -1, -1  # gt: first ">" at or after gt_from (or -1: none)
+    while True:
+        m = head.search(text, search)
+        if m is None:
+            break
+        if gt_from < 0 or m.end() < gt_from or 0 <= gt < m.end():
+            gt_from, gt = m.end(), text.find(">", m.end())
+        if gt < 0:
+            break  # no ">" after here: nothing further can match
+        end = gt + 1
+        if tail is not None:
+            t = tail.match(text, end)
+            if t is None:
+                search = m.start() + 1
+                continue
+            end = t.end()
+        out.append(text[pos : m.start()])
+        out.append(text[m.start(1) : gt + 1])
+        pos = search = end
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _preserve_newlines(text: str) -> str:
@@ -256,12 +290,12 @@ def wpautop(text: str, br: bool = True) -> str:
 
     text = _EMPTY_P_RE.sub("", text)
     text = _UNCLOSED_P_RE.sub("<p>\\1</p></\\2>", text)
-    text = _P_WRAPS_BLOCK_RE.sub("\\1", text)
+    text = _sub_tag(text, _P_WRAPS_BLOCK_HEAD, _P_END_TAIL)
     text = _P_LI_RE.sub("\\1", text)
     text = _P_BLOCKQUOTE_RE.sub("<blockquote\\1><p>", text)
     text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = _P_BEFORE_BLOCK_RE.sub("\\1", text)
-    text = _BLOCK_BEFORE_P_END_RE.sub("\\1", text)
+    text = _sub_tag(text, _P_WRAPS_BLOCK_HEAD, None)
+    text = _sub_tag(text, _BLOCK_HEAD, _P_END_TAIL)
 
     if br:
         text = _preserve_newlines(text)
@@ -269,8 +303,8 @@ def wpautop(text: str, br: bool = True) -> str:
         text = _NL_TO_BR_RE.sub("<br />\n", text)
         text = text.replace("<WPPreserveNewline />", "\n")
 
-    text = _BR_AFTER_BLOCK_RE.sub("\\1", text)
-    text = _BR_BEFORE_BLOCK_RE.sub("\\1", text)
+    text = _sub_tag(text, _BLOCK_HEAD, _BR_TAIL)
+    text = _sub_tag(text, _BR_BEFORE_BLOCK_HEAD, None)
     text = _TRAILING_NL_P_RE.sub("</p>", text)
 
     if pres:
