@@ -227,6 +227,8 @@ class Flavour:
     #: whether comment keys and paths may keep non-ASCII characters
     escape_hugo = False
 
+    report: Optional[Report] = None
+
     def __init__(self, options: Mapping[str, Any]) -> None:
         self.options = options
         flags = options.get("flags") or {}
@@ -617,6 +619,7 @@ class StaticWriter:
 
     def __call__(self, export: Export, output: Path, options: Mapping[str, Any], report: Report) -> None:
         flavour = self.flavour_cls(options)
+        flavour.report = report
         if flavour.front_matter not in flavour.front_matters:
             raise UsageError(
                 f"{flavour.name} reads front matter as {', '.join(flavour.front_matters)} only, "
