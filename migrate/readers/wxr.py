@@ -375,95 +375,122 @@ def _read_header(source: InputSource, options: ReadOptions, report: Report) -> _
 
 # ---------------------------------------------------------------- items
 
+# Field dispatch for items and comments. Keys are ``prefix:local`` names;
+# lookups go through a cache keyed by the raw ``{uri}local`` tag, so each
+# child costs one dict lookup whatever the namespace URI of the file.
+_TEXT, _INT, _META, _COMMENT, _CATEGORY, _STICKY, _DESCRIPTION = range(7)
+
+_COMMENT_SPEC: dict[str, tuple[int, str]] = {
+    "wp:comment_id": (_INT, "id"), "wp:comment_parent": (_INT, "parent"),
+    "wp:comment_user_id": (_INT, "user_id"), "wp:comment_type": (_TEXT, "type"),
+    "wp:comment_approved": (_TEXT, "approved"), "wp:comment_author": (_TEXT, "author"),
+    "wp:comment_author_email": (_TEXT, "author_email"), "wp:comment_author_url": (_TEXT, "author_url"),
+    "wp:comment_author_IP": (_TEXT, "author_ip"), "wp:comment_date": (_TEXT, "local"),
+    "wp:comment_date_gmt": (_TEXT, "gmt"), "wp:comment_content": (_TEXT, "content"),
+    "wp:commentmeta": (_META, ""),
+}
+_POST_SPEC: dict[str, tuple[int, str]] = {
+    "title": (_TEXT, "title"), "link": (_TEXT, "link"), "guid": (_TEXT, "guid"),
+    "pubDate": (_TEXT, "pub_date"), "dc:creator": (_TEXT, "creator"),
+    "content:encoded": (_TEXT, "content"), "excerpt:encoded": (_TEXT, "excerpt"),
+    "wp:comment_status": (_TEXT, "comment_status"), "wp:ping_status": (_TEXT, "ping_status"),
+    "wp:post_name": (_TEXT, "slug"), "wp:status": (_TEXT, "status"), "wp:post_type": (_TEXT, "type"),
+    "wp:post_password": (_TEXT, "password"), "wp:attachment_url": (_TEXT, "attachment_url"),
+    "wp:post_date": (_TEXT, "d_local"), "wp:post_date_gmt": (_TEXT, "d_gmt"),
+    "wp:post_modified": (_TEXT, "m_local"), "wp:post_modified_gmt": (_TEXT, "m_gmt"),
+    "wp:post_id": (_INT, "id"), "wp:post_parent": (_INT, "parent"), "wp:menu_order": (_INT, "menu_order"),
+    "category": (_CATEGORY, ""), "wp:postmeta": (_META, ""), "wp:comment": (_COMMENT, ""),
+    "wp:is_sticky": (_STICKY, ""), "description": (_DESCRIPTION, ""),
+}
+_comment_cache: dict[object, tuple[int, str] | None] = {}
+_post_cache: dict[object, tuple[int, str] | None] = {}
+
+
+def _spec(cache: dict, table: dict, tag: object) -> tuple[int, str] | None:
+    try:
+        return cache[tag]
+    except KeyError:
+        spec = cache[tag] = table.get(tag_key(tag) or "")
+        return spec
+
+
+def _to_int(text: str | None) -> int:
+    try:
+        return int(text) if text else 0
+    except ValueError:
+        try:
+            return int(text.strip())  # type: ignore[union-attr]
+        except ValueError:
+            return 0
+
+
 def _comment(el: etree._Element, file: str) -> Comment:
     f: dict = {}
     meta = []
     extra = []
-    local = gmt = ""
     for i, c in enumerate(el):
-        k = tag_key(c.tag)
-        if k == "wp:comment_id":
-            f["id"] = _int(c)
-        elif k == "wp:comment_parent":
-            f["parent"] = _int(c)
-        elif k == "wp:comment_type":
-            f["type"] = _text(c)
-        elif k == "wp:comment_approved":
-            f["approved"] = _text(c)
-        elif k == "wp:comment_author":
-            f["author"] = _text(c)
-        elif k == "wp:comment_author_email":
-            f["author_email"] = _text(c)
-        elif k == "wp:comment_author_url":
-            f["author_url"] = _text(c)
-        elif k == "wp:comment_author_IP":
-            f["author_ip"] = _text(c)
-        elif k == "wp:comment_date":
-            local = _text(c)
-        elif k == "wp:comment_date_gmt":
-            gmt = _text(c)
-        elif k == "wp:comment_content":
-            f["content"] = _text(c)
-        elif k == "wp:comment_user_id":
-            f["user_id"] = _int(c)
-        elif k == "wp:commentmeta":
+        tag = c.tag
+        spec = _comment_cache[tag] if tag in _comment_cache else _spec(_comment_cache, _COMMENT_SPEC, tag)
+        if spec is None:
+            if isinstance(tag, str):
+                extra.append(_extra(c, i))
+            continue
+        kind, name = spec
+        if kind == _TEXT:
+            f[name] = c.text or ""
+        elif kind == _INT:
+            f[name] = _to_int(c.text)
+        else:
             meta.append(_meta(c))
-        elif isinstance(c.tag, str):
-            extra.append(_extra(c, i))
+    date = WPDate(f.pop("local", ""), f.pop("gmt", ""))
     f.setdefault("id", 0)
-    return Comment(date=WPDate(local, gmt), meta=tuple(meta), extra=tuple(extra),
-                   source=Source(file, el.sourceline), **f)
-
-
-_POST_TEXT = {
-    "title": "title", "link": "link", "guid": "guid", "pubDate": "pub_date",
-    "dc:creator": "creator", "content:encoded": "content", "excerpt:encoded": "excerpt",
-    "wp:comment_status": "comment_status", "wp:ping_status": "ping_status",
-    "wp:post_name": "slug", "wp:status": "status", "wp:post_type": "type",
-    "wp:post_password": "password", "wp:attachment_url": "attachment_url",
-}
-_POST_INT = {"wp:post_id": "id", "wp:post_parent": "parent", "wp:menu_order": "menu_order"}
-_POST_DATES = {"wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt"}
+    return Comment(date=date, meta=tuple(meta), extra=tuple(extra), source=Source(file, el.sourceline), **f)
 
 
 def parse_item(el: etree._Element, file: str) -> Post:
     """One ``<item>`` element to a :class:`Post`."""
     f: dict = {}
-    dates: dict[str, str] = {}
     terms = []
     meta = []
     comments = []
     extra = []
     seen_description = False
     for i, c in enumerate(el):
-        k = tag_key(c.tag)
-        name = _POST_TEXT.get(k or "")
-        if name is not None:
-            f[name] = c.text or ""
-        elif k in _POST_INT:
-            f[_POST_INT[k]] = _int(c)
-        elif k in _POST_DATES:
-            dates[k] = c.text or ""
-        elif k == "category":
-            terms.append(TermRef(c.get("domain", ""), c.get("nicename", ""), c.text or ""))
-        elif k == "wp:postmeta":
-            meta.append(_meta(c))
-        elif k == "wp:comment":
-            comments.append(_comment(c, file))
-        elif k == "wp:is_sticky":
-            f["sticky"] = (c.text or "").strip() == "1"
-            f["has_sticky"] = True
-        elif k == "description" and not seen_description and not (c.text or "") and not len(c):
-            seen_description = True  # always empty in WXR; the writer puts it back
-        elif isinstance(c.tag, str):
+        tag = c.tag
+        spec = _post_cache[tag] if tag in _post_cache else _spec(_post_cache, _POST_SPEC, tag)
+        if spec is not None:
+            kind, name = spec
+            if kind == _TEXT:
+                f[name] = c.text or ""
+                continue
+            if kind == _INT:
+                f[name] = _to_int(c.text)
+                continue
+            if kind == _COMMENT:
+                comments.append(_comment(c, file))
+                continue
+            if kind == _META:
+                meta.append(_meta(c))
+                continue
+            if kind == _CATEGORY:
+                terms.append(TermRef(c.get("domain", ""), c.get("nicename", ""), c.text or ""))
+                continue
+            if kind == _STICKY:
+                f["sticky"] = (c.text or "").strip() == "1"
+                f["has_sticky"] = True
+                continue
+            if not seen_description and not c.text and not len(c):
+                seen_description = True  # always empty in WXR; the writer puts it back
+                continue
+        if isinstance(tag, str):
             extra.append(_extra(c, i))
     f.setdefault("id", 0)
     f.setdefault("has_sticky", False)
-    has_modified = "wp:post_modified" in dates or "wp:post_modified_gmt" in dates
+    has_modified = "m_local" in f or "m_gmt" in f
+    date = WPDate(f.pop("d_local", ""), f.pop("d_gmt", ""))
+    modified = WPDate(f.pop("m_local", ""), f.pop("m_gmt", ""))
     return Post(
-        date=WPDate(dates.get("wp:post_date", ""), dates.get("wp:post_date_gmt", "")),
-        modified=WPDate(dates.get("wp:post_modified", ""), dates.get("wp:post_modified_gmt", "")),
-        has_modified=has_modified,
+        date=date, modified=modified, has_modified=has_modified,
         terms=tuple(terms), meta=tuple(meta), comments=tuple(comments), extra=tuple(extra),
         source=Source(file, el.sourceline), **f,
     )
