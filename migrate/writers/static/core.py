@@ -224,8 +224,9 @@ class Flavour:
     static_root = "static/"
     #: post URL pattern when the WordPress one cannot be inferred
     default_post_pattern = "/:year/:month/:slug/"
-    #: whether comment keys and paths may keep non-ASCII characters
-    escape_hugo = False
+    #: deepest reply level the shipped templates can nest (None: no limit);
+    #: deeper replies are shown at this level under their nearest ancestor
+    max_depth: Optional[int] = None
 
     report: Optional[Report] = None
 
@@ -794,6 +795,7 @@ class _Run:
         text = self.flavour.document(fm, self.flavour.body(body))
         out.write_text(entry.file, text)
         if records:
+            self._cap_depth(entry, records)
             self.flavour.write_comments(out, entry, records)
         self.state.posts_written += 1
 
@@ -826,6 +828,28 @@ class _Run:
         for p in sorted(pings, key=comment_sort_key):
             records.append(self._record(p, 0, 0, ctx, secrets))
         return records
+
+    def _cap_depth(self, entry: Entry, records: list[dict]) -> None:
+        cap = self.flavour.max_depth
+        if cap is None:
+            return
+        line: list[int] = []  # ids of the current reply chain, by depth
+        flattened = 0
+        for r in records:
+            if r["type"] in PING_KINDS:
+                continue
+            depth = r["depth"]
+            del line[depth:]
+            line.append(r["id"])
+            if depth > cap:
+                r["parent"] = line[cap - 1]
+                r["depth"] = cap
+                flattened += 1
+        if flattened:
+            self.report.emit("comment-depth-flattened", "notice",
+                             f"{flattened} repl(ies) nested deeper than {cap} levels are shown at level {cap} "
+                             f"under their nearest ancestor there: {self.flavour.name}'s templates cannot nest deeper",
+                             item_id=entry.id, item_title=entry.title)
 
     def _redact(self, text: str, secrets: list[str], ctx: TransformContext) -> str:
         hit = False

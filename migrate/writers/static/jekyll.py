@@ -88,22 +88,11 @@ class JekyllFlavour(Flavour):
         fm["render_with_liquid"] = False
         return fm
 
-    #: Liquid stops nested includes at about 50 levels ("Nesting too deep");
-    #: replies deeper than this are shown at this depth, under their nearest
-    #: ancestor that is (finding ``comment-depth-flattened``).
+    #: Liquid stops nested includes at about 50 levels ("Nesting too deep").
     max_depth = 40
 
     def write_comments(self, out: OutputTree, e: Entry, records: list[dict]) -> None:
-        line: list[int] = []  # ids of the current reply chain, by depth
-        flattened = 0
         for r in records:
-            if r["type"] not in ("pingback", "trackback"):
-                depth = r["depth"]
-                del line[depth:]
-                line.append(r["id"])
-                if depth >= self.max_depth:
-                    r = dict(r, parent=line[self.max_depth - 1])
-                    flattened += 1
             try:
                 stamp = _ms(datetime.fromisoformat(r["date"])) if r["date"] else 0
             except ValueError:
@@ -121,11 +110,6 @@ class JekyllFlavour(Flavour):
             if r["status"] != "approved":
                 doc["status"] = r["status"]
             out.write_text(f"_data/comments/{e.key}/entry{max(stamp, 0):013d}-{r['id']}.yml", yaml_text(doc))
-        if flattened and self.report is not None:
-            self.report.emit("comment-depth-flattened", "notice",
-                             f"{flattened} repl(ies) nested deeper than {self.max_depth} levels are shown at "
-                             f"level {self.max_depth}: Jekyll's Liquid cannot include templates deeper",
-                             item_id=e.id, item_title=e.title)
 
     def write_site(self, out: OutputTree, planner: Planner, state: RunState) -> None:
         site = planner.site
