@@ -1,0 +1,1074 @@
+"""The streaming validator behind ``wpmigrate validate``.
+
+One pass per file over the reader's own element stream
+(:func:`migrate.readers.wxr.iter_item_elements`), so line numbers are those of
+the elements inside items (``el.sourceline``) and memory stays flat: content
+is checked where it is read and dropped; only identities are kept, in compact
+arrays (per item: id, type, status, parent, file, line, a short title; per
+comment: id, item, parent, line). Reference rules run at the end, over the
+whole site, so a parent defined after its child still counts.
+
+Bytes go through :class:`~migrate.validate.scan.ScanStream`, which reports
+control characters and invalid UTF-8 with their line and column and
+neutralises them so the rest of the file is still checked. A file that is
+not well-formed gives one finding at the parser's line and column; the other
+files are still validated.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterator
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from lxml import etree
+
+from migrate.errors import Finding, InputError, Severity, UnsafeInputError
+from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE
+from migrate.readers.sources import InputSource, sources_for
+from migrate.readers.wxr import KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, tag_key
+from migrate.validate.config import Config
+from migrate.validate.rules import RULES
+from migrate.validate.scan import ScanStream
+
+#: Post types without a public URL: their slugs are not checked.
+NO_URL_TYPES = frozenset({
+    "nav_menu_item", "attachment", "revision", "wp_global_styles", "wp_navigation", "wp_template",
+    "wp_template_part", "custom_css", "customize_changeset", "oembed_cache", "user_request",
+    "wp_font_family", "wp_font_face", "wp_block",
+})
+#: Built-in taxonomies core's exporter never declares (items still use them).
+NEVER_DECLARED_TAXONOMIES = frozenset({"post_format", "wp_theme", "wp_template_part_area", "link_category"})
+#: Unpublished statuses whose GMT date is legitimately zero.
+TITLE_KEEP = 80
+
+_WP_NS = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/?$")
+_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*$")
+_INT = re.compile(r"^\s*\+?(\d+)\s*$")
+# Mojibake: a UTF-8 sequence read as Latin-1 / Windows-1252 and encoded again.
+_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d" \
+        "\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
+#: A cheap first look (one character class pair) before the full pattern.
+_MOJIBAKE_PRE = re.compile(f"[\u00c2-\u00f4][{_CONT}]")
+_HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_HREF_ANY_CASE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_FILE_EXT = re.compile(r"\.([a-z0-9]{1,5})$")
+_PAGE_EXTS = frozenset({"html", "htm", "php"})
+_NOT_ITEM_PREFIXES = (
+    "/wp-content/", "/wp-includes/", "/wp-admin", "/wp-json", "/wp-login", "/xmlrpc.php", "/feed",
+    "/comments/feed", "/category/", "/tag/", "/author/", "/page/", "/search/", "/files/",
+)
+_DATE_ARCHIVE = re.compile(r"^(/\d+)+$")
+_ITEM_FIELDS = frozenset({
+    "wp:post_id", "title", "link", "guid", "dc:creator", "wp:post_type", "wp:status", "wp:post_name",
+    "wp:post_parent", "content:encoded", "excerpt:encoded", "wp:attachment_url", "wp:post_date",
+    "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt",
+})
+_POST_DATE_KEYS = ("wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt")
+_COMMENT_FIELDS = frozenset({
+    "wp:comment_id", "wp:comment_parent", "wp:comment_approved", "wp:comment_date", "wp:comment_date_gmt",
+    "wp:comment_content", "wp:comment_author",
+})
+_DATE_PAIRS = (("wp:post_date", "wp:post_date_gmt"), ("wp:post_modified", "wp:post_modified_gmt"),
+               ("wp:comment_date", "wp:comment_date_gmt"))
+
+
+def _parse_date(value: str) -> datetime | None | bool:
+    """A datetime; None when absent or zero; False when present but invalid."""
+    v = value.strip()
+    if not v or v == ZERO_DATE:
+        return None
+    if len(v) == 19 and v[10] in " T" and v[4] == "-" and v[7] == "-" and v[13] == ":" and v[16] == ":":
+        try:
+            return datetime.fromisoformat(v)
+        except ValueError:
+            pass
+    m = _DATE.match(v)
+    if not m:
+        return False
+    try:
+        return datetime(*(int(g) for g in m.groups()))
+    except ValueError:
+        return False
+
+
+def _short(title: str) -> str:
+    t = " ".join(title.split())
+    return t if len(t) <= TITLE_KEEP else t[:TITLE_KEEP - 1] + "…"
+
+
+def _fmt_offset(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    m = abs(minutes)
+    return f"{sign}{m // 60:02d}:{m % 60:02d}"
+
+
+def _host(netloc: str) -> str:
+    host = netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _path_key(path: str) -> str:
+    p = unquote(path or "/")
+    if p.endswith("/index.php"):
+        p = p[: -len("index.php")]
+    return p.rstrip("/").lower() or "/"
+
+
+# ------------------------------------------------------------------ results
+
+@dataclass
+class FileSummary:
+    name: str
+    items: int = 0
+    comments: int = 0
+    parsed: bool = True
+
+
+@dataclass
+class Results:
+    """Findings of a run: bounded in memory, with exact counts.
+
+    A finding repeated on the same (file, code, line) is kept ``per_line``
+    times; each code keeps ``per_code`` findings in full. Counts stay exact.
+    """
+
+    config: Config = field(default_factory=Config)
+    per_line: int = 3
+    per_code: int = 1000
+    findings: list[Finding] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # (code, severity) -> n
+    repeated: Counter = field(default_factory=Counter)  # code -> not kept: same line
+    beyond: Counter = field(default_factory=Counter)  # code -> not kept: per-code limit
+    files: list[FileSummary] = field(default_factory=list)
+    #: inputs that could not be opened or read at all (exit status 2).
+    fatal: list[str] = field(default_factory=list)
+    _kept: Counter = field(default_factory=Counter)
+    _lines: Counter = field(default_factory=Counter)
+
+    def emit(self, code: str, message: str, *, file: str | None = None, line: int | None = None,
+             column: int | None = None, item_id: int | None = None, item_title: str | None = None) -> None:
+        level = self.config.levels_for(file or "")[code] if file else RULES[code].severity
+        if level is None:
+            return
+        self.counts[(code, level)] += 1
+        if line is not None:
+            key = (file, code, line)
+            self._lines[key] += 1
+            if self._lines[key] > self.per_line:
+                self.repeated[code] += 1
+                return
+        if self._kept[code] >= self.per_code:
+            self.beyond[code] += 1
+            return
+        self._kept[code] += 1
+        self.findings.append(Finding(code, level, message, file, line, column, item_id,
+                                     item_title if item_title is not None else None))
+
+    def count(self, severity: Severity | None = None) -> int:
+        return sum(n for (c, s), n in self.counts.items() if severity is None or s == severity)
+
+    def by_code(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for (code, sev), n in sorted(self.counts.items()):
+            out.setdefault(code, {})[sev] = n
+        return out
+
+    def sorted_findings(self) -> list[Finding]:
+        order = {f.name: i for i, f in enumerate(self.files)}
+        return sorted(self.findings, key=lambda f: (order.get(f.file or "", 1 << 30), f.file or "",
+                                                    f.line or 0, f.column or 0, f.code))
+
+    def exit_code(self, *, strict: bool = False, max_warnings: int | None = None) -> int:
+        if self.fatal:
+            return 2
+        if self.count("error"):
+            return 1
+        warnings = self.count("warning")
+        if strict and warnings:
+            return 1
+        if max_warnings is not None and warnings > max_warnings:
+            return 1
+        return 0
+
+
+# --------------------------------------------------------------------- site
+
+@dataclass
+class _Header:
+    ok: bool
+    utf8: bool = True
+    authors: set[str] = field(default_factory=set)
+    #: (taxonomy, slug, parent, line) in file order
+    terms: list[tuple[str, str, str, int]] = field(default_factory=list)
+    hosts: set[str] = field(default_factory=set)
+    blog_path: str = ""
+
+
+class _Stop(Exception):
+    """The current file cannot be read further (the finding is already emitted)."""
+
+
+class SiteValidator:
+    """Validates the files of one site: identities collected, references checked at the end."""
+
+    def __init__(self, results: Results, *, known_shortcodes: frozenset[str] = frozenset()) -> None:
+        self.r = results
+        self.files: list[str] = []
+        # items
+        self.ids = array("q")
+        self.parents = array("q")
+        self.lines = array("l")
+        self.fidx = array("H")
+        self.types: list[str] = []
+        self.titles: list[str] = []
+        self.id_index: dict[int, int] = {}
+        self.slugs: dict[tuple[str, int, str], int] = {}
+        self.thumbs: list[tuple[int, str, int]] = []
+        # comments
+        self.c_ids = array("q")
+        self.c_item = array("l")
+        self.c_parent = array("q")
+        self.c_line = array("l")
+        self.c_index: dict[int, int] = {}
+        # dates: (offset minutes, line, item index)
+        self.d_off = array("l")
+        self.d_line = array("l")
+        self.d_item = array("l")
+        # links
+        self.known_paths: set[str] = set()
+        self.known_slugs: set[str] = set()
+        self.path_links: dict[str, tuple[int, int, str]] = {}
+        self.id_links: dict[int, tuple[int, int, str]] = {}
+        # header
+        self.authors: set[str] = set()
+        self.declares_authors = False
+        self.terms: set[tuple[str, str]] = set()
+        self.taxonomies: set[str] = set()
+        self.hosts: set[str] = set()
+        self.blog_path = ""
+        self.reported_terms: set[tuple[str, str]] = set()
+        self.incomplete = False
+        self.known_shortcodes = known_shortcodes
+        self._shortcodes = _load_shortcodes()
+
+    # ---------------------------------------------------------------- run
+    def validate(self, sources: list[InputSource]) -> None:
+        headers: list[tuple[InputSource, _Header, FileSummary]] = []
+        all_terms: list[tuple[str, str, str, int, str]] = []
+        for source in sources:
+            summary = FileSummary(source.name)
+            self.r.files.append(summary)
+            header = self._header(source)
+            summary.parsed = header.ok
+            if not header.ok:
+                self.incomplete = True
+            headers.append((source, header, summary))
+            self.authors |= header.authors
+            self.declares_authors = self.declares_authors or bool(header.authors)
+            for tax, slug, parent, line in header.terms:
+                self.terms.add((tax, slug))
+                self.taxonomies.add(tax)
+                all_terms.append((tax, slug, parent, line, source.name))
+            self.hosts |= header.hosts
+            self.blog_path = self.blog_path or header.blog_path
+        self._check_term_parents(all_terms)
+        for source, header, summary in headers:
+            if header.ok:
+                self._items(source, header, summary)
+        self._finish()
+
+    # ------------------------------------------------------------- header
+    def _open_scanned(self, source: InputSource, utf8: bool) -> tuple[InputSource, list[ScanStream]]:
+        made: list[ScanStream] = []
+
+        def opener() -> ScanStream:
+            s = ScanStream(source.open(), utf8=utf8)
+            made.append(s)
+            return s
+
+        return InputSource(source.name, opener, source.size), made
+
+    def _header(self, source: InputSource) -> _Header:
+        name = source.name
+        emit = self.r.emit
+        try:
+            encoding = check_prologue(source)
+        except UnsafeInputError as exc:
+            emit("xml-doctype", exc.message, file=name, line=exc.line, column=exc.column)
+            return _Header(False)
+        except InputError as exc:
+            if exc.message.startswith("cannot open") or exc.message.startswith("corrupt compressed"):
+                raise
+            emit("not-wxr", exc.message, file=name, line=exc.line, column=exc.column)
+            return _Header(False)
+        utf8 = encoding in ("utf-8", "utf8")
+        h = _Header(True, utf8)
+        wrapped, _ = self._open_scanned(source, utf8)
+        stream = wrapped.open()
+        version: tuple[str, int] | None = None
+        root = channel = None
+        nsmap: dict = {}
+        has_wp = False
+        channel_line = 1
+        try:
+            ctx = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
+                                  load_dtd=False, huge_tree=True, remove_blank_text=False)
+            for event, el in ctx:
+                if event == "start":
+                    if root is None:
+                        root = el
+                        nsmap = dict(el.nsmap)
+                        if el.tag != "rss":
+                            local = etree.QName(el).localname if isinstance(el.tag, str) else el.tag
+                            emit("not-wxr", f"the root element is <{local}>, not <rss>: this is not a WordPress export",
+                                 file=name, line=el.sourceline)
+                            return _Header(False)
+                    elif channel is None and el.tag == "channel" and el.getparent() is root:
+                        channel = el
+                        channel_line = el.sourceline or 1
+                        nsmap.update(el.nsmap)
+                    elif el.tag == "item" and channel is not None and el.getparent() is channel:
+                        break
+                    continue
+                if channel is None or el.getparent() is not channel:
+                    continue
+                k = tag_key(el.tag)
+                if not k:
+                    continue
+                if k.startswith("wp:"):
+                    has_wp = True
+                if k == "wp:wxr_version":
+                    version = ((el.text or "").strip(), el.sourceline)
+                elif k in ("wp:author", "wp:wp_author"):
+                    for c in el:
+                        if tag_key(c.tag) == "wp:author_login" and (c.text or "").strip():
+                            h.authors.add(c.text or "")
+                elif k in ("wp:category", "wp:tag", "wp:term"):
+                    h.terms.append(_term(el, k))
+                elif k in ("link", "wp:base_blog_url", "wp:base_site_url"):
+                    url = (el.text or "").strip()
+                    parts = urlsplit(url)
+                    host = _host(parts.netloc)
+                    if host and host != "wordpress.com":
+                        h.hosts.add(host)
+                        if k != "wp:base_site_url" and not h.blog_path:
+                            h.blog_path = parts.path.rstrip("/")
+                el.clear(keep_tail=True)
+        except etree.XMLSyntaxError as exc:
+            self._not_well_formed(name, exc.msg or str(exc), *(exc.position or (exc.lineno, exc.offset)))
+            return _Header(False)
+        finally:
+            stream.close()
+        if channel is None:
+            emit("not-wxr", "no <channel> element inside <rss>: this is not a WordPress export",
+                 file=name, line=root.sourceline if root is not None else 1)
+            return _Header(False)
+        if not has_wp and not any(_WP_NS.match(u or "") for u in nsmap.values()):
+            emit("not-wxr", "no WordPress export namespace (http://wordpress.org/export/1.2/) and no "
+                 "<wp:wxr_version>: this looks like a plain RSS feed, not a WordPress export",
+                 file=name, line=channel_line)
+            return _Header(False)
+        if version is None:
+            emit("wxr-version-missing", "the export has no <wp:wxr_version>; WordPress's importer refuses it: "
+                 "add <wp:wxr_version>1.2</wp:wxr_version> to <channel>", file=name, line=channel_line)
+        elif not re.fullmatch(r"\d+\.\d+", version[0]):
+            emit("wxr-version-invalid", f"<wp:wxr_version> is {version[0]!r}, not a version number like 1.2; "
+                 "WordPress's importer refuses the file", file=name, line=version[1])
+        elif version[0] not in KNOWN_VERSIONS and tuple(map(int, version[0].split("."))) > (1, 2):
+            emit("wxr-version-newer", f"WXR version {version[0]} is newer than 1.2, the newest WordPress writes; "
+                 "check the file came from WordPress", file=name, line=version[1])
+        return h
+
+    def _not_well_formed(self, name: str, msg: str, line: int | None, column: int | None) -> None:
+        msg = re.sub(r",? line \d+, column \d+$", "", msg).strip()
+        msg = re.sub(r" \(run with --recover[^)]*\)$", "", msg)
+        msg = re.sub(r"^not well-formed XML: ", "", msg)
+        hint = ""
+        if "EntityRef" in msg or "xmlParseEntityRef" in msg:
+            hint = "; a raw '&' must be written '&amp;' (or the value wrapped in CDATA)"
+        elif "Premature end of data" in msg or "EndTag" in msg and "end of" in msg:
+            hint = "; the file seems cut short: export it again"
+        self.r.emit("xml-not-well-formed",
+                    f"not well-formed XML: {msg}{hint}; the rest of the file was not checked",
+                    file=name, line=line, column=column)
+        self.incomplete = True
+
+    def _check_term_parents(self, terms: list[tuple[str, str, str, int, str]]) -> None:
+        declared = {(t[0], t[1]) for t in terms}
+        seen: set[tuple[str, str]] = set()
+        for tax, slug, parent, line, file in terms:
+            if parent and (tax, parent) not in seen:
+                where = ("is declared after it, so the importer creates this term at the top level"
+                         if (tax, parent) in declared else "is not declared in the export")
+                self.r.emit("term-parent-missing",
+                            f"{tax} '{slug}' has the parent '{parent}', which {where}",
+                            file=file, line=line)
+            seen.add((tax, slug))
+
+    # -------------------------------------------------------------- items
+    def _items(self, source: InputSource, header: _Header, summary: FileSummary) -> None:
+        name = source.name
+        fi = len(self.files)
+        self.files.append(name)
+        wrapped, scanners = self._open_scanned(source, header.utf8)
+        try:
+            for el in iter_item_elements(wrapped, ReadOptions(), None):
+                self._item(el, fi, name, summary)
+        except InputError as exc:
+            if exc.message.startswith(("cannot open", "corrupt compressed")):
+                raise
+            self._not_well_formed(name, exc.message, exc.line, exc.column)
+            summary.parsed = False
+        if scanners:
+            sc = scanners[-1]
+            for p in sc.problems:
+                code = "xml-control-char" if p.kind == "control-char" else "encoding-invalid-utf8"
+                msg = (f"{p.detail}: XML 1.0 forbids it and strict parsers reject the file; remove it"
+                       if code == "xml-control-char" else
+                       f"{p.detail}; re-save the file as UTF-8")
+                self.r.emit(code, msg, file=name, line=p.line, column=p.column)
+
+    def _item(self, el: etree._Element, fi: int, fname: str, summary: FileSummary) -> None:
+        emit = self.r.emit
+        line = el.sourceline
+        keys = _KEYS
+        vals: dict[str, etree._Element] = {}
+        cats: list[tuple[str, str, int]] = []
+        metas: list[tuple[str, str, int]] = []
+        comments = []
+        for c in el:
+            tag = c.tag
+            try:
+                k = keys[tag]
+            except KeyError:
+                k = keys[tag] = tag_key(tag)
+            if k is None:
+                continue
+            if k in _ITEM_FIELDS:
+                vals.setdefault(k, c)
+            elif k == "category":
+                cats.append((c.get("domain", ""), c.get("nicename", ""), c.sourceline))
+            elif k == "wp:postmeta":
+                key = value = ""
+                vline = c.sourceline
+                for m in c:
+                    mk = tag_key(m.tag)
+                    if mk == "wp:meta_key":
+                        key = m.text or ""
+                    elif mk == "wp:meta_value":
+                        value = m.text or ""
+                        vline = m.sourceline
+                metas.append((key, value, vline))
+            elif k == "wp:comment":
+                comments.append(c)
+        get = vals.get
+        e = get("wp:post_id")
+        pid_text, pid_line = (e.text or "", e.sourceline) if e is not None else (None, line)
+        e = get("title")
+        title = (e.text or "") if e is not None else ""
+        e = get("link")
+        link = (e.text or "").strip() if e is not None else ""
+        e = get("guid")
+        guid = (e.text or "").strip() if e is not None else ""
+        e = get("dc:creator")
+        creator, creator_line = ((e.text or "").strip(), e.sourceline) if e is not None else (None, line)
+        e = get("wp:post_type")
+        ptype = ((e.text or "").strip() or "post") if e is not None else "post"
+        e = get("wp:status")
+        status, status_line = ((e.text or "").strip(), e.sourceline) if e is not None else ("publish", line)
+        e = get("wp:post_name")
+        slug = (e.text or "").strip() if e is not None else ""
+        e = get("wp:post_parent")
+        parent_text = (e.text or "") if e is not None else "0"
+        e = get("content:encoded")
+        content, content_line = (e.text or "", e.sourceline) if e is not None else (None, line)
+        e = get("excerpt:encoded")
+        excerpt, excerpt_line = (e.text or "", e.sourceline) if e is not None else (None, line)
+        e = get("wp:attachment_url")
+        att_url, att_line = ((e.text or "").strip(), e.sourceline) if e is not None else (None, line)
+        dates = [(k, e.text or "", e.sourceline) for k in _POST_DATE_KEYS if (e := get(k)) is not None]
+        summary.items += 1
+        stitle = _short(title)
+        m = _INT.match(pid_text or "")
+        pid: int | None = int(m.group(1)) if m else None
+        if pid is None or pid <= 0:
+            what = "no <wp:post_id>" if pid_text is None else f"the post id {pid_text.strip()!r}, not a positive integer"
+            emit("post-id-invalid", f"the item has {what}; the importer gives it a new id and nothing can "
+                 "refer to it", file=fname,
+                 line=pid_line, item_title=stitle)
+            pid = None
+        pm = _INT.match(parent_text)
+        parent = int(pm.group(1)) if pm else 0
+        idx = len(self.ids)
+        self.ids.append(pid if pid is not None else 0)
+        self.parents.append(parent)
+        self.lines.append(line or 0)
+        self.fidx.append(fi)
+        self.types.append(_intern(ptype))
+        self.titles.append(stitle)
+        if pid is not None:
+            first = self.id_index.get(pid)
+            if first is None:
+                self.id_index[pid] = idx
+            elif self.fidx[first] == fi:
+                emit("post-id-duplicate",
+                     f"post id {pid} is already used by the item at line {self.lines[first]} "
+                     f"({self.types[first]} '{self.titles[first]}'); WordPress's importer skips this "
+                     f"{ptype} as already existing, so it is lost: give it an unused id",
+                     file=fname, line=pid_line, item_id=pid, item_title=stitle)
+            else:
+                emit("item-duplicate",
+                     f"post id {pid} was already read from {self.files[self.fidx[first]]}; the first one is kept",
+                     file=fname, line=pid_line, item_id=pid, item_title=stitle)
+        where = {"file": fname, "item_id": pid, "item_title": stitle}
+        # values
+        if status not in KNOWN_STATUSES:
+            emit("status-unknown", f"status {status!r} is not one WordPress core knows "
+                 f"({', '.join(KNOWN_STATUSES)}); a plugin's custom status is read as unpublished",
+                 line=status_line, **where)
+        if status == "publish" and ptype not in NO_URL_TYPES:
+            if not slug:
+                emit("slug-empty", f"this published {ptype} has an empty <wp:post_name>; WordPress makes one "
+                     "from the title on import, so the URL changes: set the slug", line=line, **where)
+            else:
+                key = (ptype, parent, slug)
+                first = self.slugs.get(key)
+                if first is None:
+                    self.slugs[key] = idx
+                else:
+                    emit("slug-duplicate", f"slug '{slug}' is already used by the published {ptype} "
+                         f"{self.ids[first]} at line {self.lines[first]}; WordPress renames this one on "
+                         "import (its URL changes)", line=line, **where)
+        if slug:
+            self.known_slugs.add(unquote(slug).lower())
+        self._dates(dates, idx, where)
+        if creator is not None and self.declares_authors and creator not in self.authors:
+            msg = ("dc:creator is empty" if not creator else f"dc:creator '{creator}' is not a declared author")
+            same = [a for a in self.authors if a.lower() == creator.lower()] if creator else []
+            if same:
+                msg += f" (the declared login '{same[0]}' differs in case, and the importer compares exactly)"
+            emit("creator-unknown", f"{msg}; the importer assigns the item to the user who runs the import",
+                 line=creator_line, **where)
+        for domain, nicename, cline in cats:
+            if not domain or not nicename:
+                continue
+            tax = "post_tag" if domain == "tag" else domain
+            if tax in NEVER_DECLARED_TAXONOMIES or tax not in self.taxonomies:
+                continue
+            tkey = (tax, nicename)
+            if tkey in self.terms or (tax, unquote(nicename)) in self.terms or tkey in self.reported_terms:
+                continue
+            self.reported_terms.add(tkey)
+            emit("term-undeclared", f"{tax} '{nicename}' is used here but not declared in the export's "
+                 "header; only its name can be imported (reported once per term)", line=cline, **where)
+        for key, value, vline in metas:
+            if key == "_thumbnail_id":
+                self.thumbs.append((idx, value, vline))
+            elif key == "_wp_old_slug" and value:
+                self.known_slugs.add(unquote(value).lower())
+            elif len(value) > 3 and value[1] == ":":
+                self._serialized(key, value, vline, where, "postmeta")
+        if ptype == "attachment":
+            self._attachment_url(att_url, att_line, where)
+        for text, tline in ((title, line), (content, content_line), (excerpt, excerpt_line)):
+            if text and not text.isascii():
+                self._mojibake(text, tline, where)
+        if link:
+            self._known_url(link)
+        if guid and ptype != "attachment":
+            self._known_url(guid)
+        if content:
+            if "wp:" in content:
+                self._blocks(content, content_line, where)
+            if "[" in content and self._shortcodes is not None:
+                self._shortcode_check(content, content_line, where)
+            if self.hosts and ("href" in content or "HREF" in content):
+                self._links(content, content_line, idx)
+        for c in comments:
+            self._comment(c, idx, where)
+        summary.comments += len(comments)
+
+    # -------------------------------------------------------- value checks
+    def _dates(self, dates: list[tuple[str, str, int]], idx: int, where: dict) -> None:
+        parsed: dict[str, tuple[datetime | None | bool, int]] = {}
+        for key, text, line in dates:
+            value = _parse_date(text)
+            if value is False:
+                self.r.emit("date-invalid", f"<{key}> is {text.strip()!r}, not a date 'YYYY-MM-DD HH:MM:SS'",
+                            line=line, **where)
+            parsed[key] = (value, line)
+        for local_key, gmt_key in _DATE_PAIRS:
+            local = parsed.get(local_key)
+            gmt = parsed.get(gmt_key)
+            if local is None or gmt is None:
+                continue
+            lv, gv = local[0], gmt[0]
+            if isinstance(lv, datetime) and isinstance(gv, datetime):
+                self.d_off.append(round((lv - gv).total_seconds() / 60))
+                self.d_line.append(gmt[1] or 0)
+                self.d_item.append(idx)
+
+    def _serialized(self, key: str, value: str, line: int, where: dict, what: str) -> None:
+        if len(value) < 4 or value[1] != ":" or value[0] not in "abdiOsSCNE":
+            return
+        from migrate.phpserial import PhpSerialError, is_serialized, loads
+
+        if not is_serialized(value):
+            return
+        try:
+            loads(value)
+        except PhpSerialError as exc:
+            try:
+                loads(value, repair=True)
+                detail = ("its string lengths are wrong (the database was re-encoded after it was "
+                          "written); WordPress reads it as a plain string and loses the data")
+            except PhpSerialError:
+                detail = f"it does not decode ({exc}); WordPress reads it as a plain string"
+            self.r.emit("meta-serialized-invalid", f"{what} '{key}' looks like PHP serialize() output but {detail}",
+                        line=line, **where)
+
+    def _attachment_url(self, url: str | None, line: int, where: dict) -> None:
+        if url is None:
+            self.r.emit("attachment-url-invalid", "the attachment has no <wp:attachment_url>; the importer "
+                        "cannot fetch its file", line=line, **where)
+            return
+        ok = False
+        if url and not any(ch.isspace() for ch in url):
+            parts = urlsplit(url)
+            ok = (parts.scheme in ("http", "https") and bool(parts.netloc)) or (
+                not parts.scheme and url.startswith("/") and not url.startswith("//"))
+        if not ok:
+            self.r.emit("attachment-url-invalid", f"wp:attachment_url {url!r} is not an http(s) URL; the "
+                        "importer cannot fetch the file", line=line, **where)
+
+    def _mojibake(self, text: str, line: int, where: dict) -> None:
+        pre = _MOJIBAKE_PRE.search(text)
+        if pre is None:
+            return
+        m = _MOJIBAKE.search(text, pre.start())
+        if m is None:
+            return
+        n = len(_MOJIBAKE.findall(text))
+        sample = text[max(0, m.start() - 10):m.end() + 10].replace("\n", " ")
+        try:
+            fixed = m.group().encode("cp1252").decode("utf-8")
+        except (UnicodeError, ValueError):
+            try:
+                fixed = m.group().encode("latin-1").decode("utf-8")
+            except (UnicodeError, ValueError):
+                fixed = "?"
+        more = f" ({n} such sequences in this field)" if n > 1 else ""
+        self.r.emit("encoding-mojibake", f"'{m.group()}' looks like '{fixed}' encoded twice (…{sample}…){more}; "
+                    "the database or the export re-encoded UTF-8 as Latin-1",
+                    line=line + text.count("\n", 0, m.start()), **where)
+
+    # ----------------------------------------------------------- content
+    def _blocks(self, content: str, line: int, where: dict) -> None:
+        tok_mod = _block_tokenizer()
+        if tok_mod is None:
+            return
+        Tokenizer, OPENER, CLOSER = tok_mod
+        tokens = Tokenizer(content)
+        stack = []
+        pos = 0
+        problems: list[tuple[int, str]] = []
+        while True:
+            t = tokens.next(pos)
+            if t is None:
+                break
+            if t.kind == OPENER:
+                stack.append(t)
+            elif t.kind == CLOSER:
+                if not stack:
+                    problems.append((t.start, f"closing <!-- /wp:{_bn(t.name)} --> without an opener"))
+                else:
+                    top = stack.pop()
+                    if top.name != t.name:
+                        problems.append((t.start, f"<!-- /wp:{_bn(t.name)} --> closes <!-- wp:{_bn(top.name)} -->"
+                                                  f" opened {content.count(chr(10), top.start, t.start)} line(s) above"))
+            pos = t.start + t.length
+        for t in stack:
+            problems.append((t.start, f"<!-- wp:{_bn(t.name)} --> is never closed"))
+        if problems:
+            problems.sort()
+            start, msg = problems[0]
+            more = f" ({len(problems) - 1} more block delimiter problem(s) in this item)" if len(problems) > 1 else ""
+            self.r.emit("block-unbalanced", f"{msg}{more}; the block editor will show it as invalid",
+                        line=line + content.count("\n", 0, start), **where)
+
+    def _shortcode_check(self, content: str, line: int, where: dict) -> None:
+        find, known = self._shortcodes  # type: ignore[misc]
+        seen: set[str] = set()
+        for sc in find(content):
+            tag = sc.tag
+            if tag in known or tag in self.known_shortcodes or tag in seen:
+                continue
+            surely = sc.content is not None or bool(sc.attrs) or sc.raw[:sc.raw.find("]")].endswith("/")
+            if not surely or not re.match(r"[A-Za-z][A-Za-z0-9_-]+$", tag):
+                continue
+            seen.add(tag)
+            self.r.emit("shortcode-unknown", f"unknown shortcode [{tag}] stays as literal text after a migration; "
+                        "add it to validate.known-shortcodes if your converter handles it",
+                        line=line + content.count("\n", 0, sc.start), **where)
+
+    def _known_url(self, url: str) -> None:
+        if "?" in url:
+            return
+        rest = url.split("#", 1)[0]
+        if "://" in rest:
+            rest = rest.split("://", 1)[1]
+            slash = rest.find("/")
+            rest = rest[slash:] if slash >= 0 else "/"
+        self.known_paths.add(_path_key(rest))
+
+    def _links(self, content: str, line: int, idx: int) -> None:
+        rx = _HREF if "href" in content and "HREF" not in content and "Href" not in content else _HREF_ANY_CASE
+        hosts = self.hosts
+        for m in rx.finditer(content):
+            url = (m.group(1) if m.group(1) is not None else m.group(2) or "").strip()
+            if not url or url.startswith("#"):
+                continue
+            if url[0] != "/" and not any(h in url.lower() for h in hosts):
+                continue
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                continue
+            if parts.scheme and parts.scheme not in ("http", "https"):
+                continue
+            if parts.netloc:
+                if _host(parts.netloc) not in self.hosts:
+                    continue
+            elif not parts.path.startswith("/") or url.startswith("//"):
+                continue
+            lno = line + content.count("\n", 0, m.start())
+            if parts.query:
+                q = parse_qs(parts.query)
+                for k in ("p", "page_id", "attachment_id"):
+                    if k in q and q[k][0].isdigit():
+                        self.id_links.setdefault(int(q[k][0]), (idx, lno, url))
+                        break
+                continue
+            path = unquote(parts.path)
+            if self.blog_path and not path.startswith(self.blog_path):
+                continue
+            rel = path[len(self.blog_path):] if self.blog_path else path
+            low = rel.lower()
+            if low in ("", "/") or low.startswith(_NOT_ITEM_PREFIXES) or "/feed" in low:
+                continue
+            ext = _FILE_EXT.search(low.rstrip("/"))
+            if ext and ext.group(1) not in _PAGE_EXTS:
+                continue
+            if _DATE_ARCHIVE.match(low.rstrip("/")):
+                continue
+            self.path_links.setdefault(_path_key(parts.path), (idx, lno, url))
+
+    # ------------------------------------------------------------ comments
+    def _comment(self, c: etree._Element, idx: int, where: dict) -> None:
+        emit = self.r.emit
+        keys = _KEYS
+        vals: dict[str, etree._Element] = {}
+        for ch in c:
+            tag = ch.tag
+            try:
+                k = keys[tag]
+            except KeyError:
+                k = keys[tag] = tag_key(tag)
+            if k is None:
+                continue
+            if k in _COMMENT_FIELDS:
+                vals.setdefault(k, ch)
+            elif k == "wp:commentmeta":
+                key = value = ""
+                vline = ch.sourceline
+                for m in ch:
+                    mk = tag_key(m.tag)
+                    if mk == "wp:meta_key":
+                        key = m.text or ""
+                    elif mk == "wp:meta_value":
+                        value = m.text or ""
+                        vline = m.sourceline
+                if len(value) > 3 and value[1] == ":":
+                    self._serialized(key, value, vline, where, "commentmeta")
+        get = vals.get
+        for k in ("wp:comment_content", "wp:comment_author"):
+            e = get(k)
+            if e is not None and e.text and not e.text.isascii():
+                self._mojibake(e.text, e.sourceline, where)
+        e = get("wp:comment_id")
+        cid_text, cid_line = (e.text or "", e.sourceline) if e is not None else (None, c.sourceline)
+        e = get("wp:comment_parent")
+        parent, parent_line = 0, c.sourceline
+        if e is not None:
+            pm = _INT.match(e.text or "")
+            parent, parent_line = (int(pm.group(1)) if pm else 0), e.sourceline
+        e = get("wp:comment_approved")
+        approved, approved_line = ((e.text or "").strip(), e.sourceline) if e is not None else (None, c.sourceline)
+        dates = [(k, e.text or "", e.sourceline) for k in ("wp:comment_date", "wp:comment_date_gmt")
+                 if (e := get(k)) is not None]
+        self._dates(dates, idx, where)
+        if approved is not None and approved not in KNOWN_APPROVAL:
+            emit("comment-approval-unknown", f"comment_approved {approved!r} is not one of "
+                 f"{', '.join(KNOWN_APPROVAL)}; converters cannot tell whether the comment is public",
+                 line=approved_line, **where)
+        m = _INT.match(cid_text or "")
+        if not m:
+            return
+        cid = int(m.group(1))
+        ci = len(self.c_ids)
+        first = self.c_index.get(cid)
+        if first is None:
+            self.c_index[cid] = ci
+        else:
+            emit("comment-id-duplicate", f"comment id {cid} is already used by the comment at line "
+                 f"{self.c_line[first]} (item {self.ids[self.c_item[first]]}); replies to it become ambiguous",
+                 line=cid_line, **where)
+        self.c_ids.append(cid)
+        self.c_item.append(idx)
+        self.c_parent.append(parent)
+        self.c_line.append(parent_line or 0)
+
+    # ----------------------------------------------------------- the end
+    def _where(self, idx: int) -> dict:
+        pid = self.ids[idx]
+        return {"file": self.files[self.fidx[idx]], "item_id": pid or None, "item_title": self.titles[idx]}
+
+    def _finish(self) -> None:
+        self._check_post_parents()
+        self._check_comment_parents()
+        self._check_thumbnails()
+        self._check_offsets()
+        self._check_links()
+
+    def _check_post_parents(self) -> None:
+        emit = self.r.emit
+        n = len(self.ids)
+        parent_idx = array("l", [-1]) * n
+        for i in range(n):
+            p = self.parents[i]
+            if not p:
+                continue
+            j = self.id_index.get(p)
+            if j is None:
+                if self.incomplete:
+                    continue
+                if self.types[i] == "attachment":
+                    emit("attachment-parent-missing", f"the attachment's parent item {p} is not in the export; "
+                         "it is imported unattached", line=self.lines[i], **self._where(i))
+                else:
+                    emit("post-parent-missing", f"the parent item {p} is not in the export; the importer makes "
+                         f"this {self.types[i]} top level, so its URL changes", line=self.lines[i], **self._where(i))
+            else:
+                parent_idx[i] = j
+        for cycle in _cycles(parent_idx):
+            i = min(cycle, key=lambda x: self.lines[x])
+            ids = " → ".join(str(self.ids[x]) for x in _ordered_cycle(cycle, parent_idx, i))
+            emit("post-parent-cycle", f"the items' parents form a loop ({ids}); WordPress breaks it on import "
+                 "and the URLs change: fix one wp:post_parent", line=self.lines[i], **self._where(i))
+
+    def _check_comment_parents(self) -> None:
+        emit = self.r.emit
+        n = len(self.c_ids)
+        parent_idx = array("l", [-1]) * n
+        for ci in range(n):
+            p = self.c_parent[ci]
+            if not p:
+                continue
+            j = self.c_index.get(p)
+            item = self.c_item[ci]
+            cid = self.c_ids[ci]
+            if j is None:
+                if not self.incomplete:
+                    emit("comment-parent-missing", f"comment {cid} replies to comment {p}, which is not in the "
+                         "export; the importer keeps the dangling id and the reply loses its thread",
+                         line=self.c_line[ci], **self._where(item))
+            elif self.c_item[j] != item:
+                other = self.c_item[j]
+                emit("comment-parent-other-post", f"comment {cid} replies to comment {p}, which is on another "
+                     f"item ({self.ids[other]} '{self.titles[other]}'); threads cannot cross items",
+                     line=self.c_line[ci], **self._where(item))
+            else:
+                parent_idx[ci] = j
+        for cycle in _cycles(parent_idx):
+            ci = min(cycle, key=lambda x: self.c_line[x])
+            ids = " → ".join(str(self.c_ids[x]) for x in _ordered_cycle(cycle, parent_idx, ci))
+            emit("comment-parent-cycle", f"the comments' parents form a loop ({ids}); no tool can order this "
+                 "thread: fix one wp:comment_parent", line=self.c_line[ci], **self._where(self.c_item[ci]))
+
+    def _check_thumbnails(self) -> None:
+        for idx, value, line in self.thumbs:
+            v = value.strip()
+            if not v:
+                continue
+            m = _INT.match(v)
+            if not m:
+                self.r.emit("thumbnail-missing", f"_thumbnail_id {v!r} is not a post id; the featured image is lost",
+                            line=line, **self._where(idx))
+                continue
+            tid = int(m.group(1))
+            if tid <= 0:
+                continue
+            j = self.id_index.get(tid)
+            if j is None:
+                if not self.incomplete:
+                    self.r.emit("thumbnail-missing", f"_thumbnail_id {tid} is not in the export; the featured "
+                                "image is lost", line=line, **self._where(idx))
+            elif self.types[j] != "attachment":
+                self.r.emit("thumbnail-not-attachment", f"_thumbnail_id {tid} is a {self.types[j]} "
+                            f"('{self.titles[j]}'), not an attachment; WordPress shows no featured image",
+                            line=line, **self._where(idx))
+
+    def _check_offsets(self) -> None:
+        if not self.d_off:
+            return
+        counts = Counter(self.d_off)
+        usual, _ = counts.most_common(1)[0]
+        # Daylight saving: a site in a zone with DST has two offsets an hour apart.
+        allowed = {usual, usual - 60, usual + 60}
+        for off, line, idx in zip(self.d_off, self.d_line, self.d_item):
+            if off in allowed:
+                continue
+            self.r.emit("date-offset-mismatch",
+                        f"the local and GMT dates differ by {_fmt_offset(off)}, but the site's usual offset is "
+                        f"{_fmt_offset(usual)} (±1 h for daylight saving); one of the two dates is wrong "
+                        "(or the site's timezone changed)", line=line, **self._where(idx))
+
+    def _check_links(self) -> None:
+        if self.incomplete:
+            return
+        for pid, (idx, line, url) in self.id_links.items():
+            if pid not in self.id_index:
+                self.r.emit("link-internal-missing", f"link {url} points at item {pid}, which is not in the "
+                            "export; it will break after a migration", line=line, **self._where(idx))
+        for key, (idx, line, url) in self.path_links.items():
+            if key in self.known_paths:
+                continue
+            segs = [s for s in key.split("/") if s]
+            if segs and segs[-1].isdigit() and len(segs) > 1:
+                segs = segs[:-1]  # a paged post: /slug/2/
+            if segs and (segs[-1] in self.known_slugs or _FILE_EXT.sub("", segs[-1]) in self.known_slugs):
+                continue
+            self.r.emit("link-internal-missing", f"link {url} points at this site but at no item of the "
+                        "export; it will break after a migration", line=line, **self._where(idx))
+
+
+def _bn(name: str) -> str:
+    return name[5:] if name.startswith("core/") else name
+
+
+_interned: dict[str, str] = {}
+#: Raw lxml tag to the reader's ``prefix:local`` key, for the hot loops.
+_KEYS: dict = {}
+
+
+def _intern(s: str) -> str:
+    return _interned.setdefault(s, s)
+
+
+def _term(el: etree._Element, kind: str) -> tuple[str, str, str, int]:
+    tax = {"wp:category": "category", "wp:tag": "post_tag"}.get(kind, "")
+    slug = parent = ""
+    for c in el:
+        k = tag_key(c.tag)
+        if k in ("wp:category_nicename", "wp:tag_slug", "wp:term_slug"):
+            slug = (c.text or "").strip()
+        elif k in ("wp:category_parent", "wp:term_parent"):
+            parent = (c.text or "").strip()
+        elif k == "wp:term_taxonomy":
+            tax = (c.text or "").strip()
+    return (tax, slug, parent, el.sourceline or 0)
+
+
+def _cycles(parent_idx: array) -> Iterator[list[int]]:
+    """Each cycle of a parent-pointer forest once (iterative, linear)."""
+    n = len(parent_idx)
+    state = bytearray(n)  # 0 new, 1 on the current path, 2 done
+    for start in range(n):
+        if state[start]:
+            continue
+        path = []
+        i = start
+        while i >= 0 and state[i] == 0:
+            state[i] = 1
+            path.append(i)
+            i = parent_idx[i]
+        if i >= 0 and state[i] == 1:
+            yield path[path.index(i):]
+        for x in path:
+            state[x] = 2
+
+
+def _ordered_cycle(cycle: list[int], parent_idx: array, start: int) -> list[int]:
+    out = [start]
+    i = parent_idx[start]
+    while i != start and len(out) <= len(cycle):
+        out.append(i)
+        i = parent_idx[i]
+    out.append(start)
+    return out
+
+
+_tokenizer_cache: list = []
+
+
+def _block_tokenizer():
+    """The block parser's own delimiter tokenizer (same grammar as parse_blocks)."""
+    if not _tokenizer_cache:
+        try:
+            from migrate.transforms import blocks
+
+            _tokenizer_cache.append((blocks._Tokenizer, blocks._OPENER, blocks._CLOSER))
+        except (ImportError, AttributeError):  # pragma: no cover - the parser changed
+            _tokenizer_cache.append(None)
+    return _tokenizer_cache[0]
+
+
+def _load_shortcodes():
+    try:
+        from migrate.transforms import shortcodes
+    except ImportError:  # pragma: no cover - the shortcode module is not installed
+        return None
+    known = set(shortcodes.KNOWN_TAGS)
+    try:
+        known |= set(shortcodes.registered_tags())
+    except Exception:  # pragma: no cover - plugin entry points that fail to load
+        pass
+    return shortcodes.find_shortcodes, frozenset(known)
+
+
+# ------------------------------------------------------------------ API
+
+def validate(paths: list[str], config: Config | None = None, *, one_site: bool = False,
+             per_line: int = 3, per_code: int = 1000) -> Results:
+    """Validate exports; each path's files are one site with ``one_site``, else each file is one."""
+    cfg = config or Config()
+    results = Results(cfg, per_line=per_line, per_code=per_code)
+    groups: list[list[InputSource]] = []
+    for path in paths:
+        try:
+            sources = sources_for([path])
+        except InputError as exc:
+            results.fatal.append(str(exc))
+            continue
+        if one_site:
+            if not groups:
+                groups.append([])
+            groups[0].extend(sources)
+        else:
+            groups.extend([s] for s in sources)
+    for group in groups:
+        site = SiteValidator(results, known_shortcodes=cfg.known_shortcodes)
+        try:
+            site.validate(group)
+        except InputError as exc:
+            results.fatal.append(str(exc))
+    return results
+
+
+__all__ = ["FileSummary", "Results", "SiteValidator", "validate"]
