@@ -148,15 +148,21 @@ class LocalExecutor:
                 if pool is None:
                     pool, queue = self._new_pool()
                     self._pool = pool
-                if suspects:
-                    if not running:  # a suspect runs alone, so a crash names it
-                        spec = suspects.popleft()
-                        running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), True)
-                else:
-                    while pending and len(running) < self.workers:
-                        spec = pending.popleft()
-                        running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), False)
-                done, _ = wait(list(running), timeout=0.2, return_when=FIRST_COMPLETED)
+                pool_broken = False
+                try:
+                    if suspects:
+                        if not running:  # a suspect runs alone, so a crash names it
+                            spec = suspects[0]
+                            running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), True)
+                            suspects.popleft()
+                    else:
+                        while pending and len(running) < self.workers:
+                            spec = pending[0]
+                            running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), False)
+                            pending.popleft()
+                except BrokenProcessPool:
+                    pool_broken = True  # broke under a running job; that spec stays queued
+                done, _ = wait(list(running), timeout=0 if pool_broken else 0.2, return_when=FIRST_COMPLETED)
                 self._drain(queue, on_event, pids)
                 broken: list[tuple[JobSpec, float, bool]] = []
                 for fut in done:
@@ -164,7 +170,7 @@ class LocalExecutor:
                     res = self._result(fut, entry, broken)
                     if res is not None:
                         yield res
-                if not broken:
+                if not broken and not pool_broken:
                     continue
                 # The pool is broken: every other job in flight fails too, at once.
                 if running:
@@ -186,8 +192,11 @@ class LocalExecutor:
                                            round(time.monotonic() - t0, 3))
                 else:
                     suspects.extend(spec for spec, _, _ in broken)
-        finally:
             if pool is not None:
+                pool.shutdown(wait=True)
+                pool = None
+        finally:
+            if pool is not None:  # interrupted, or the consumer stopped early
                 self._stop(pool)
             self._pool = None
 
@@ -213,12 +222,12 @@ class LocalExecutor:
                 p.terminate()
             except Exception:
                 pass
-        pool.shutdown(wait=False, cancel_futures=True)
         for p in procs:
             try:
                 p.join(5)
             except Exception:
                 pass
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:

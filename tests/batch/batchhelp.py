@@ -1,0 +1,58 @@
+"""Helpers for the batch tests: generated exports, corpus paths, running the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+GEN = SHARED / "bench" / "gen_wxr.py"
+PLUGINS = Path(__file__).resolve().parent / "plugins"
+
+# The misbehaving writers are a plugin on sys.path; worker processes inherit it.
+if str(PLUGINS) not in sys.path:
+    sys.path.insert(0, str(PLUGINS))
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    return path
+
+
+def gen(out: Path, posts: int, seed: int) -> Path:
+    """A generated export (deterministic for posts and seed); cached per session folder."""
+    need(GEN)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.exists():
+        subprocess.run([sys.executable, str(GEN), "--posts", str(posts), "--seed", str(seed), "--out", str(out)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = os.pathsep.join([str(PLUGINS), str(ROOT), e.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    e["WPMIGRATE_PROGRESS"] = "lines"
+    return e
+
+
+def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "migrate", *map(str, args)], capture_output=True, text=True,
+                          env=env(), cwd=cwd, timeout=timeout)
+
+
+def popen(*args: str, cwd: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "migrate", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env(), cwd=cwd)
+
+
+def read_json(path: Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
