@@ -12,6 +12,7 @@ a WXR round trip loses nothing.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator
@@ -105,15 +106,25 @@ def check_prologue(source: InputSource) -> str:
         head = fh.read(_PROLOG_LIMIT)
     if not head.strip():
         raise InputError("the file is empty", file=source.name, line=1, column=1)
-    text = head.decode("latin-1")
-    if text.startswith("\xef\xbb\xbf"):
-        text = text[3:]
-    if text.startswith(("\xff\xfe", "\xfe\xff")):
-        raise InputError("UTF-16 exports are not supported; re-save the file as UTF-8", file=source.name, line=1)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
+        # UTF-16/32, with or without a byte order mark: the checks below read
+        # ASCII-compatible bytes only, so such a file is refused, not parsed.
+        raise InputError("UTF-16 and UTF-32 exports are not supported; re-save the file as UTF-8",
+                         file=source.name, line=1)
+    latin = head.decode("latin-1")
     encoding = "utf-8"
-    m = re.match(r"\s*<\?xml[^>]*encoding=[\"']([^\"']+)[\"']", text)
+    m = re.match(r"\s*<\?xml[^>]*encoding=[\"']([^\"']+)[\"']", latin)
     if m:
         encoding = m.group(1).lower()
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown character encoding {encoding!r} declared", file=source.name, line=1) from None
+    # Scan the prologue as the parser will read it (a UTF-7 or EBCDIC file
+    # spells "<!DOCTYPE" with other bytes).
+    text = codec.incrementaldecoder(errors="replace").decode(head, final=False)
     pos = 0
     # Skip the declaration, comments, processing instructions and space.
     pat = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
@@ -124,13 +135,21 @@ def check_prologue(source: InputSource) -> str:
         pos = mm.end()
     rest = text[pos:pos + 9]
     line = text.count("\n", 0, pos) + 1
+    column = pos - text.rfind("\n", 0, pos)
     if rest.upper().startswith("<!DOCTYPE"):
         raise UnsafeInputError(
             "the export has a DOCTYPE; WXR never does, and DOCTYPEs can expand entities or "
             "load external files, so it is refused",
-            file=source.name, line=line, column=pos - text.rfind("\n", 0, pos),
+            file=source.name, line=line, column=column,
         )
-    if not rest.startswith("<"):
+    if len(head) >= _PROLOG_LIMIT and (pos >= len(text) - 9 or rest.startswith(("<!--", "<?"))):
+        # Whatever follows a megabyte of comments or space is not looked at:
+        # refuse rather than let a DOCTYPE through unseen.
+        raise UnsafeInputError(
+            f"the export has more than {_PROLOG_LIMIT >> 20} MB of comments or space before its "
+            "first element; refused", file=source.name, line=line, column=column,
+        )
+    if not rest.startswith("<") or rest.startswith("<!"):
         raise InputError("not XML: the file does not start with an XML element", file=source.name, line=line)
     return encoding
 
@@ -185,6 +204,16 @@ class _Pass:
         return InputError(f"not well-formed XML: {msg}{hint}", file=self.source.name, line=line, column=col)
 
 
+def _refuse_dtd(el: etree._Element, p: _Pass) -> None:
+    """Second line of defence behind :func:`check_prologue`: the parser saw a DOCTYPE."""
+    docinfo = el.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise UnsafeInputError(
+            "the export has a DOCTYPE; WXR never does, and DOCTYPEs can expand entities or "
+            "load external files, so it is refused", file=p.source.name, line=1,
+        )
+
+
 def _header_elements(p: _Pass) -> tuple[dict, list[tuple[int, etree._Element]], str, int | None]:
     """Read up to the first ``<item>``: root nsmap, channel children, generator."""
     channel_children: list[tuple[int, etree._Element]] = []
@@ -203,6 +232,7 @@ def _header_elements(p: _Pass) -> tuple[dict, list[tuple[int, etree._Element]], 
                 continue
             if event == "start":
                 if root_tag is None:
+                    _refuse_dtd(el, p)
                     root_tag = el.tag
                     nsmap = dict(el.nsmap)
                     if root_tag != "rss":
@@ -517,10 +547,14 @@ def iter_item_elements(
     encoding = check_prologue(source)
     p = _Pass(source, options, encoding)
     open_item_line: int | None = None
+    first = True
     try:
         ctx = _iterparse(p.stream, ("start", "end"), tag="item")
         try:
             for event, el in ctx:
+                if first:
+                    _refuse_dtd(el, p)
+                    first = False
                 if event == "start":
                     open_item_line = el.sourceline
                     continue
