@@ -204,7 +204,7 @@ def _describe(err: Any, root: yaml.Node | None) -> tuple[int | None, str]:
             hint = difflib.get_close_matches(extra[0], allowed, n=1)
             tip = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
             return line, f"unknown key {extra[0]!r} in {where}{tip}"
-    if err.validator == "propertyNames":
+    if err.validator == "propertyNames" or "propertyNames" in err.absolute_schema_path:
         bad = err.instance
         key = _key_node(node, bad) if isinstance(bad, str) else None
         if key is not None:
