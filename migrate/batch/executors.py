@@ -272,7 +272,7 @@ class DaskExecutor:
             for spec in specs:
                 fut = client.submit(run_job, spec, key=f"wpmigrate-{spec.name}-{token}", pure=False, retries=0)
                 futures[fut] = spec
-            for fut in distributed.as_completed(list(futures)):
+            for fut in distributed.as_completed(list(futures), loop=client.loop):
                 spec = futures.pop(fut)
                 try:
                     res = fut.result()

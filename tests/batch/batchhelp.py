@@ -56,3 +56,19 @@ def popen(*args: str, cwd: Path | None = None) -> subprocess.Popen:
 
 def read_json(path: Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+# --- functions for parallel_map tests (module level: worker processes import them)
+
+def square_slowly(x: int) -> int:
+    import random
+    import time
+
+    time.sleep(random.Random(x).random() * 0.01)
+    return x * x
+
+
+def fail_on_13(x: int) -> int:
+    if x == 13:
+        raise ValueError(f"unlucky {x}")
+    return x
