@@ -74,8 +74,6 @@ _COMMENT_FIELDS = frozenset({
     "wp:comment_id", "wp:comment_parent", "wp:comment_approved", "wp:comment_date", "wp:comment_date_gmt",
     "wp:comment_content", "wp:comment_author",
 })
-_DATE_PAIRS = (("wp:post_date", "wp:post_date_gmt"), ("wp:post_modified", "wp:post_modified_gmt"),
-               ("wp:comment_date", "wp:comment_date_gmt"))
 
 
 def _parse_date(value: str) -> datetime | None | bool:
@@ -596,23 +594,20 @@ class SiteValidator:
 
     # -------------------------------------------------------- value checks
     def _dates(self, dates: list[tuple[str, str, int]], idx: int, where: dict) -> None:
-        parsed: dict[str, tuple[datetime | None | bool, int]] = {}
+        """Each date must parse; each local/GMT pair gives one offset sample (dates come in pairs' order)."""
+        prev_key = ""
+        prev: datetime | None | bool = None
         for key, text, line in dates:
             value = _parse_date(text)
             if value is False:
                 self.r.emit("date-invalid", f"<{key}> is {text.strip()!r}, not a date 'YYYY-MM-DD HH:MM:SS'",
                             line=line, **where)
-            parsed[key] = (value, line)
-        for local_key, gmt_key in _DATE_PAIRS:
-            local = parsed.get(local_key)
-            gmt = parsed.get(gmt_key)
-            if local is None or gmt is None:
-                continue
-            lv, gv = local[0], gmt[0]
-            if isinstance(lv, datetime) and isinstance(gv, datetime):
-                self.d_off.append(round((lv - gv).total_seconds() / 60))
-                self.d_line.append(gmt[1] or 0)
+            elif value is not None and key.endswith("_gmt") and prev_key == key[:-4] \
+                    and isinstance(prev, datetime):
+                self.d_off.append(round((prev - value).total_seconds() / 60))
+                self.d_line.append(line or 0)
                 self.d_item.append(idx)
+            prev_key, prev = key, value
 
     def _serialized(self, key: str, value: str, line: int, where: dict, what: str) -> None:
         if len(value) < 4 or value[1] != ":" or value[0] not in "abdiOsSCNE":
