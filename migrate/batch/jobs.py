@@ -122,6 +122,61 @@ def _worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _is_url(path: str) -> bool:
+    import re
+
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]+://", path))
+
+
+class _Staging:
+    """fsspec URLs: inputs copied to a local temporary folder, the output
+    written there and uploaded when the writer has finished."""
+
+    def __init__(self, spec: JobSpec) -> None:
+        self.spec = spec
+        self.tmp: str | None = None
+        self.files = list(spec.files)
+        self.output = spec.output
+
+    def __enter__(self) -> "_Staging":
+        import shutil
+        import tempfile
+
+        if not (any(_is_url(f) for f in self.spec.files) or _is_url(self.spec.output)):
+            return self
+        import fsspec
+
+        self.tmp = tempfile.mkdtemp(prefix="wpmigrate-stage-")
+        for i, f in enumerate(self.spec.files):
+            if _is_url(f):
+                local = os.path.join(self.tmp, f"in-{i}-{os.path.basename(f.rstrip('/')) or 'export'}")
+                with fsspec.open(f, "rb") as src, open(local, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                self.files[i] = local
+        if _is_url(self.spec.output):
+            self.output = os.path.join(self.tmp, "out", os.path.basename(self.spec.output.rstrip("/")) or "output")
+        return self
+
+    def upload(self) -> None:
+        if self.output == self.spec.output:
+            return
+        import fsspec
+
+        import posixpath
+
+        fs, remote = fsspec.core.url_to_fs(self.spec.output)
+        parent = posixpath.dirname(remote.rstrip("/"))
+        if parent:
+            fs.makedirs(parent, exist_ok=True)
+        fs.put(self.output, remote, recursive=os.path.isdir(self.output))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tmp is not None:
+            import shutil
+
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def run_job(spec: JobSpec, sink: Sink | None = None) -> JobResult:
     """Read the job's inputs and write them; never raises (but may be killed)."""
     import migrate
@@ -138,17 +193,21 @@ def run_job(spec: JobSpec, sink: Sink | None = None) -> JobResult:
     try:
         if spec.input_errors:
             raise InputError("; ".join(spec.input_errors), file=spec.origin or None)
-        sink.start(spec.name, estimate_items(spec.files))
-        export = migrate.read(list(spec.files), recover=spec.recover, report=report)
-        export = count_stream(export, read)
-        if spec.filters:
-            from migrate.filters import apply_filters
+        with _Staging(spec) as stage:
+            sink.start(spec.name, estimate_items(stage.files))
+            export = migrate.read(stage.files, recover=spec.recover, report=report)
+            export = count_stream(export, read)
+            if spec.filters:
+                from migrate.filters import apply_filters
 
-            export = apply_filters(export, spec.filters)
-        export = count_stream(export, written)
-        migrate.write(export, spec.to, spec.output, spec.options, report)
+                export = apply_filters(export, spec.filters)
+            export = count_stream(export, written)
+            migrate.write(export, spec.to, stage.output, spec.options, report)
+            stage.upload()
         result.status = STATUS_DONE
     except MigrateError as exc:
+        result.error = error_dict(exc, bug=False)
+    except OSError as exc:  # staging to or from a remote store
         result.error = error_dict(exc, bug=False)
     except MemoryError as exc:
         result.error = error_dict(exc, bug=False)

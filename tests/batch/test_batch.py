@@ -155,8 +155,10 @@ def test_folder_mode_groups_split_files(tmp_path: Path) -> None:
     src = tmp_path / "exports"
     split_export(gen(tmp_path / "whole.xml", 10, 3), src, "blog")
     gen(src / "other.xml", 5, 4)
-    r = cli("batch", src, "--to", "json", "-o", tmp_path / "out", "--jobs", "1")
-    assert r.returncode == 0, r.stderr
+    from migrate.batch.manifest import discover
+    from migrate.batch.runner import run_batch
+
+    assert run_batch(discover(src, "json", tmp_path / "out"), jobs=2).exit_code == 0
     report = read_json(tmp_path / "out/batch-report.json")
     assert [(j["name"], len(j["inputs"])) for j in report["jobs"]] == [("blog", 2), ("other", 1)]
     assert _counts([tmp_path / "out/blog.json"]) == _counts([tmp_path / "whole.xml"])
@@ -167,6 +169,9 @@ def test_folder_mode_folder_writer_output(tmp_path: Path) -> None:
     src = tmp_path / "exports"
     src.mkdir()
     gen(src / "a.xml", 5, 1)
-    r = cli("batch", src, "--to", "hugo", "-o", tmp_path / "out", "--jobs", "1")
-    assert r.returncode == 0, r.stderr
+    from migrate.batch.manifest import discover
+    from migrate.batch.runner import run_batch
+
+    summary = run_batch(discover(src, "hugo", tmp_path / "out"), jobs=1)
+    assert summary.exit_code == 0, summary.table()
     assert (tmp_path / "out/a").is_dir() and (tmp_path / "out/a/.wpmigrate").is_file()

@@ -56,3 +56,18 @@ def test_second_batch_on_same_root_is_refused(tmp_path):
         with pytest.raises(UsageError, match="another wpmigrate batch"):
             with BatchLock(tmp_path / "out"):
                 pass
+
+
+def test_fsspec_urls_are_staged(tmp_path):
+    pytest.importorskip("fsspec")
+    src = gen(tmp_path / "s.xml", 3, 9)
+    m = tmp_path / "m.yaml"
+    m.write_text(f"output_root: out\njobs:\n  - name: u\n    inputs: file://{src}\n    to: json\n"
+                 f"    output: file://{tmp_path}/remote/u.json\n", encoding="utf-8")
+    summary = run_batch(load_manifest(m), jobs=1)
+    assert summary.exit_code == 0, summary.table()
+    import migrate
+
+    assert migrate.info([str(tmp_path / "remote/u.json")])["items"] == migrate.info([str(src)])["items"]
+    again = run_batch(load_manifest(m), jobs=1)
+    assert [r.status for r in again.results] == ["skipped"]
