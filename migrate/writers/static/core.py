@@ -242,7 +242,7 @@ class Flavour:
         if entry.kind == "post":
             return "posts"
         if entry.kind == "custom":
-            return "type:" + entry.type
+            return "type:" + Planner.type_section(entry.type)  # types that share a folder share slugs
         return "page:" + "/".join(parent_segments)
 
     def reserved_in(self, namespace: str, sections: Iterable[str]) -> set[str]:
