@@ -317,8 +317,11 @@ class MediaStore:
         for folder in (self.media_dir, self.cache_dir):
             if folder is not None:
                 f = folder.joinpath(*rel.parts)
-                if f.is_file():
-                    return f.read_bytes()
+                try:
+                    if f.is_file():
+                        return f.read_bytes()
+                except OSError:  # e.g. a name longer than the file system allows
+                    continue
         if not self.download or not url:
             where = f"in {self.media_dir}" if self.media_dir else "(no media folder given)"
             self._missing(relpath, f"not found {where}", ctx, report)

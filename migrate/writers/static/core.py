@@ -469,6 +469,8 @@ class Planner:
                 psegs = self.entries[pid].segments if pid is not None else ()
                 parents[e.id] = psegs
                 ns = self.flavour.namespace(e, psegs)
+                if e.kind == "post" and self.post_pattern.startswith("/:slug"):
+                    ns = self.flavour.namespace(Entry(0, "page", "", "page", "", (), "", None), ())
                 groups.setdefault(ns, []).append(e)
             for ns, members in groups.items():
                 if ns not in taken:
@@ -599,7 +601,10 @@ class Planner:
         p = PurePosixPath(rel)
         if p.is_absolute() or ".." in p.parts:
             return False
-        return self.media_dir.joinpath(*p.parts).is_file()
+        try:
+            return self.media_dir.joinpath(*p.parts).is_file()
+        except OSError:  # e.g. a name longer than the file system allows
+            return False
 
     def attachment_info(self, aid: int) -> Optional[AttachmentInfo]:
         ident = self.identities.get(aid)
@@ -764,6 +769,7 @@ class _Run:
         terms: dict[str, list[str]] = {}
         for t in post.terms:
             tax = t.taxonomy or "category"
+            tax = {"tag": "post_tag"}.get(tax, tax)  # WXR 1.0's domain="tag"
             if tax in INTERNAL_TAXONOMIES:
                 continue
             name = html.unescape(t.name or t.slug).strip()
