@@ -65,7 +65,7 @@ def run_batch(
         summary = BatchSummary([], executor=ex.name, workers=getattr(ex, "workers", None),
                                source=batch.source, root=str(root), warnings=warnings)
         try:
-            removed = clean_stale_temps(s.output for s in batch.jobs)
+            removed = clean_stale_temps([*(s.output for s in batch.jobs), str(batch.state_path), str(batch.report_path)])
             log.event("batch-start", jobs=len(batch.jobs), executor=ex.name, force=force,
                       removed_temps=[str(p) for p in removed])
             fps = state.fingerprints(batch.jobs)

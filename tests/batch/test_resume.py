@@ -121,3 +121,29 @@ def test_force_redoes_everything(tmp_path):
     assert run_batch(batch, jobs=2, force=True).totals()["done"] == 3
     done = Counter(e["job"] for e in read_log(tmp_path / "out") if e["event"] == "done")
     assert set(done.values()) == {2}
+
+
+def test_stale_temp_cleanup_touches_only_our_leftovers(tmp_path):
+    from migrate.batch.state import clean_stale_temps
+    from migrate.output import MARKER
+
+    out = tmp_path / "site"
+    ours_dir = tmp_path / ".site.tmp-ab12cd34"
+    ours_dir.mkdir()
+    (ours_dir / MARKER).write_text("x")
+    (ours_dir / "post.md").write_text("half")
+    old_dir = tmp_path / ".site.old-zz99yy88"
+    old_dir.mkdir()
+    foreign_dir = tmp_path / ".site.tmp-qq11ww22"  # right name, but not written by wpmigrate
+    foreign_dir.mkdir()
+    (foreign_dir / "precious.txt").write_text("keep")
+    other_job = tmp_path / ".site2.tmp-ab12cd34"
+    other_job.write_text("another output's temp")
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / MARKER).write_text("x")
+    (tmp_path / ".site.tmp-link1234").symlink_to(target)
+    removed = clean_stale_temps([str(out)])
+    assert sorted(p.name for p in removed) == [".site.old-zz99yy88", ".site.tmp-ab12cd34"]
+    assert foreign_dir.exists() and other_job.exists() and target.exists()
+    assert (tmp_path / ".site.tmp-link1234").is_symlink()
