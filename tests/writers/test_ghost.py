@@ -1,0 +1,102 @@
+"""Ghost import JSON: valid against schemas/ghost-import.schema.json, and what it maps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import migrate
+from migrate.errors import Report
+from migrate.model import Author, Comment, Post, Site, Term, TermRef, WPDate, in_memory
+from migrate.writers.ghost import write
+from tests.conftest import CORPUS, ROOT, corpus_files
+from tests.writers.test_roundtrip import read_any
+
+SCHEMA = json.loads((ROOT / "schemas" / "ghost-import.schema.json").read_text("utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+
+
+def test_schema_is_valid_2020_12():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
+def test_corpus_output_validates(path, tmp_path):
+    export = read_any(path)
+    out = tmp_path / "ghost.json"
+    report = Report()
+    write(export, out, {}, report)
+    doc = json.loads(out.read_text("utf-8"))
+    errors = sorted(VALIDATOR.iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, errors[0].message
+    data = doc["db"][0]["data"]
+    posts = {p["id"] for p in data["posts"]}
+    assert {r["post_id"] for r in data["posts_tags"]} <= posts
+    assert {r["tag_id"] for r in data["posts_tags"]} <= {t["id"] for t in data["tags"]}
+    assert {r["author_id"] for r in data["posts_authors"]} <= {u["id"] for u in data["users"]}
+    assert {r["post_id"] for r in data["posts_authors"]} == posts
+    n_comments = sum(len(p.comments) for p in export.posts() if p.type in ("post", "page")
+                     and p.status not in ("trash", "inherit", "auto-draft"))
+    side = out.with_name(out.name + ".comments.disqus.xml")
+    if n_comments:
+        assert report.counts["ghost-no-comments"] == 1
+        assert str(n_comments) in next(f.message for f in report if f.code == "ghost-no-comments")
+        assert side.exists()
+    else:
+        assert "ghost-no-comments" not in report.counts and not side.exists()
+
+
+def _site() -> Site:
+    return Site(title="S", link="https://old.example", base_blog_url="https://old.example", wxr_version="1.2",
+                authors=(Author("ann", 1, "", "Ann"),),
+                terms=(Term("category", "news", "News"), Term("post_tag", "news", "news tag"),
+                       Term("post_tag", "misc", "Misc")))
+
+
+def test_mapping(tmp_path):
+    long_excerpt = "word " * 100
+    posts = [
+        Post(10, title="Hello", slug="hello", creator="ann", status="publish",
+             content='See <a href="https://old.example/second/">the next</a>.\n\nSecond paragraph.',
+             link="https://old.example/hello/", excerpt=long_excerpt,
+             date=WPDate("2020-01-02 10:00:00", "2020-01-02 09:00:00"),
+             terms=(TermRef("category", "news", "News"), TermRef("post_tag", "misc", "Misc")),
+             meta=(("_thumbnail_id", "30"),), sticky=True,
+             comments=(Comment(1, content="nice post"),)),
+        Post(11, title="Second", slug="second", creator="ann", status="private", link="https://old.example/second/"),
+        Post(12, type="page", title="Later", slug="later", creator="ann", status="future"),
+        Post(13, title="Locked", slug="locked", creator="ann", password="pw"),
+        Post(30, type="attachment", title="img", attachment_url="https://old.example/wp-content/uploads/a.jpg",
+             excerpt="A caption", meta=(("_wp_attachment_image_alt", "Alt text"),)),
+        Post(31, type="nav_menu_item"),
+    ]
+    out = tmp_path / "g.json"
+    report = Report()
+    write(in_memory(_site(), posts), out, {}, report)
+    doc = json.loads(out.read_text("utf-8"))
+    assert not list(VALIDATOR.iter_errors(doc))
+    assert isinstance(doc["db"][0]["meta"]["exported_on"], int)
+    data = doc["db"][0]["data"]
+    by_id = {p["id"]: p for p in data["posts"]}
+    assert set(by_id) == {"10", "11", "12", "13"}
+    hello = by_id["10"]
+    assert hello["status"] == "published" and hello["comment_id"] == "10" and hello["featured"] is True
+    assert '<a href="/second/">' in hello["html"] and "<p>" in hello["html"]
+    assert hello["feature_image"] == "https://old.example/wp-content/uploads/a.jpg"
+    assert len(hello["custom_excerpt"]) <= 300
+    assert hello["published_at"] == "2020-01-02T09:00:00.000Z"
+    assert by_id["11"]["status"] == "draft" and by_id["12"]["status"] == "scheduled"
+    assert by_id["12"]["type"] == "page" and by_id["13"]["status"] == "draft"
+    assert data["posts_meta"] == [{"post_id": "10", "feature_image_alt": "Alt text",
+                                   "feature_image_caption": "A caption"}]
+    # a category and a tag with one slug are one Ghost tag
+    assert sorted(t["slug"] for t in data["tags"]) == ["misc", "news"]
+    assert [r["tag_id"] for r in data["posts_tags"] if r["post_id"] == "10"] == ["tag-1", "tag-2"]
+    assert data["users"][0]["email"] == "ann@example.invalid"
+    for code in ("ghost-excerpt-truncated", "ghost-private-as-draft", "ghost-password-dropped",
+                 "ghost-type-skipped", "ghost-user-email-synthesized", "ghost-no-comments"):
+        assert code in report.counts, code
+    assert (tmp_path / "g.json.comments.disqus.xml").exists()
