@@ -143,6 +143,7 @@ class LocalExecutor:
         running: dict[Future, tuple[JobSpec, float, bool]] = {}
         pids: dict[str, int] = {}
         pool = queue = None
+        idle_breaks = 0
         try:
             while pending or suspects or running:
                 if pool is None:
@@ -184,6 +185,15 @@ class LocalExecutor:
                 procs = dict(getattr(pool, "_processes", None) or {})
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = queue = self._pool = None
+                if not broken:
+                    idle_breaks += 1
+                    if idle_breaks >= 3:  # workers die before running anything
+                        for spec in [*suspects, *pending]:
+                            yield crash_result(spec, "worker processes cannot be started (they die at once)")
+                        suspects.clear()
+                        pending.clear()
+                    continue
+                idle_breaks = 0
                 if len(broken) == 1 or all(solo for _, _, solo in broken):
                     for spec, t0, _solo in broken:
                         proc = procs.get(pids.get(spec.name, -1))

@@ -91,14 +91,18 @@ def run_batch(
                 elif kind == "advance":
                     progress.advance(job, data[0])
 
-            for res in ex.run(to_run, on_event):
-                spec = by_name[res.name]
-                results[res.name] = res
-                fp = fps[spec.name] if res.status == STATUS_DONE else None
-                state.record(res, fp)
-                log.event(res.status, res.name, seconds=res.seconds,
-                          **({"error": res.error_text} if res.error else {}))
-                progress.finish(res.name, res.status)
+            stream = ex.run(to_run, on_event)
+            try:
+                for res in stream:
+                    spec = by_name[res.name]
+                    results[res.name] = res
+                    fp = fps[spec.name] if res.status == STATUS_DONE else None
+                    state.record(res, fp)
+                    log.event(res.status, res.name, seconds=res.seconds,
+                              **({"error": res.error_text} if res.error else {}))
+                    progress.finish(res.name, res.status)
+            finally:
+                stream.close()  # stops the workers now when interrupted
         except KeyboardInterrupt:
             summary.interrupted = True
             log.event("interrupted")
