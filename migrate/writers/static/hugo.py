@@ -45,7 +45,10 @@ class HugoFlavour(Flavour):
             e.bundle_dir = base
 
     def taxonomy_key(self, tax: str) -> str:
-        return safe_component(slugify(tax, separator="_", allow_unicode=False) or "taxonomy", "taxonomy")
+        key = safe_component(slugify(tax, separator="_", allow_unicode=False) or "taxonomy", "taxonomy")
+        if key in ("tag", "tags", "category", "categories", "params"):
+            key = "wp_" + key
+        return key
 
     def front_matter_for(self, e: Entry, post: Post, d: ItemData) -> dict[str, Any]:
         fm: dict[str, Any] = {"title": d.title}

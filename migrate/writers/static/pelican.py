@@ -140,6 +140,7 @@ article.html and page.html with {{% include "comments.html" %}}.
 """
 
 import json
+import logging
 from pathlib import Path
 
 SITENAME = {_py(site.title)}
@@ -198,6 +199,10 @@ def wp_comments(key):
 
 
 JINJA_FILTERS = {{"wp_comments": wp_comments}}
+
+# WordPress posts often carry images with an empty alt text (decorative, or
+# never filled in). Pelican warns about each; the text is kept as it was.
+LOG_FILTER = [(logging.WARN, "Empty alt attribute for image %s in %s")]
 '''
         out.write_text("pelicanconf.py", text)
 
