@@ -95,8 +95,12 @@ class _Feed:
 
     def post_id(self, p: Post) -> str:
         pid = p.guid.strip() if p.guid.strip() and ":" in p.guid else f"{self.home}/?p={p.id}"
-        if pid in self.seen_ids:
+        if pid in self.seen_ids:  # guids repeat in the wild; ids never do
             pid = f"{self.home}/?p={p.id}"
+            n = 2
+            while pid in self.seen_ids:
+                pid = f"{self.home}/?p={p.id}&n={n}"
+                n += 1
         self.seen_ids.add(pid)
         return pid
 
