@@ -487,45 +487,62 @@ _BARE_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _HAS_ASSIGNMENT_RE = re.compile(r"""^\s*=|[\w-]\s*=\s*["']|[\w-]=[^\s"'=]""", _A)
 
 
-def _looks_like_shortcode(name: str, found: _Match) -> bool:
+def _looks_like_shortcode(name: str, opening: str, enclosing: bool) -> bool:
     """Heuristic for ``shortcode-unknown``: report only what is surely a shortcode.
 
     The name must be ASCII, at least two characters, start with a letter
-    (``[1]``, ``[…]``, ``[ ]``, ``[x]`` and non-Latin words are out) and not be a common bracketed word
-    (``[sic]``, ``[edit]``); then one of: ``attr=value`` attributes (also
-    ``[name=value]``), a closing ``[/name]``, a self-closing ``/]``, or a
-    well-known plugin prefix.  A bare ``[word]`` or ``[two words]`` (footnote
-    or editorial brackets, Markdown link text) is never reported.
+    (``[1]``, ``[…]``, ``[ ]``, ``[x]`` and non-Latin words are out).  Then
+    one of: a closing ``[/name]``, a self-closing ``/]``, ``attr=value``
+    attributes (also ``[name=value]``), or, for a bare ``[name]``, a
+    well-known plugin prefix that is not a common bracketed word (``[sic]``,
+    ``[edit]``).  A bare ``[word]`` or ``[two words]`` (footnote or editorial
+    brackets, Markdown link text) is never reported.
     """
-    if len(name) < 2 or not _BARE_NAME_RE.match(name) or name.lower() in _NOT_SHORTCODES:
+    if len(name) < 2 or not _BARE_NAME_RE.match(name):
         return False
-    sc = found.shortcode
-    opening = sc.raw[1 + len(name) : sc.raw.find("]")]
-    if sc.content is not None or opening.endswith("/"):
-        return True
-    if _HAS_ASSIGNMENT_RE.search(opening):
+    if enclosing or opening.endswith("/") or _HAS_ASSIGNMENT_RE.search(opening):
         return True
     lowered = name.lower()
+    if lowered in _NOT_SHORTCODES:
+        return False
     return any(lowered.startswith(p) for p in _PLUGIN_PREFIXES)
 
 
 def _report_unknown(text: str, ctx: TransformContext, known: set[str]) -> None:
-    """Report unregistered shortcodes, nested ones included, once per tag."""
-    pending = [text]
-    while pending:
-        chunk = pending.pop()
-        for found in _scan(chunk, None, skip_code=True):
-            sc = found.shortcode
-            if found.escaped:
-                continue
-            if sc.content:
-                pending.append(sc.content)
-            if sc.tag in known or not _looks_like_shortcode(sc.tag, found):
-                continue
+    """Report unregistered shortcodes, nested ones included, once per tag.
+
+    One flat pass over every ``[name`` opener (not WordPress's nested
+    matching, which would rescan each enclosing shortcode's content): each
+    is judged on its own opening tag and on whether a ``[/name]`` follows.
+    """
+    if "[" not in text:
+        return
+    t = _Text(text, hide_html=True)
+    checked = 0
+    pos = 0
+    while True:
+        m = _ANY_OPEN_RE.search(t.scan, pos)
+        if m is None:
+            return
+        s, esc, name = m.start(), m.group(1), m.group(2)
+        pos = m.end()
+        code_end = _pre_code_end(text, checked, s)
+        checked = s
+        if code_end > s:
+            pos = checked = code_end
+            continue
+        bracket = t.first_close_bracket(m.end())
+        if bracket < 0:
+            return
+        if esc and t.scan.startswith("]]", bracket) or name in known:
+            continue
+        opening = text[m.end() : bracket]
+        enclosing = t.closing_tag(name, bracket + 1) >= 0
+        if _looks_like_shortcode(name, opening, enclosing):
             _report_once(
                 ctx,
-                sc.tag,
-                f"unknown shortcode [{sc.tag}] kept as text; register a handler "
+                name,
+                f"unknown shortcode [{name}] kept as text; register a handler "
                 f"(entry point group migrate.shortcodes) to convert it",
             )
 
