@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine (run as root):
-# the real site generators the tests build with, php-cli for WordPress's own
+# the real site generators the tests build with (hugo, jekyll and its
+# redirect-from plugin, pelican), php-cli for WordPress's own
 # wpautop (the reference of the differential test), and the Python packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +18,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test,dask]"
+# Pelican builds the generated Pelican sites; Markdown is its reader for .md
+python3 -m pip install -q --disable-pip-version-check "pelican[markdown]>=4.8" markdown
