@@ -171,7 +171,9 @@ def apply_filters(export: Export, filters: Mapping[str, Any] | None) -> Export:
                 f"(authors: {', '.join(sorted(known))})"
             )
         site = replace(site, authors=tuple(a for a in site.authors if a.login in authors))
-    report: Report = export.extra_info.get("report") or Report()
+    report = export.extra_info.get("report")
+    if report is None:
+        report = export.extra_info["report"] = Report()
 
     def posts() -> Iterator[Post]:
         undated = 0
