@@ -10,32 +10,26 @@ run stops with exit status 2.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
+from migrate import schemas
 from migrate.errors import ConfigError, Severity
 from migrate.validate.rules import RULES
 
 CONFIG_NAMES = (".wpmigrate.yaml", ".wpmigrate.yml")
-_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.json"
 
 #: A rule's effective setting: a severity, or None when switched off.
 Level = Severity | None
 
 
-@lru_cache(maxsize=1)
 def schema() -> dict:
-    try:
-        return json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
-    except OSError as exc:  # pragma: no cover - a broken install
-        raise ConfigError(f"the configuration schema is missing: {exc}", file=str(_SCHEMA_PATH)) from exc
+    return schemas.load("config.schema.json")
 
 
 def find_config(start: Path | None = None) -> Path | None:
