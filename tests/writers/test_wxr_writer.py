@@ -240,3 +240,51 @@ def test_merging_split_files_gives_one_site_with_every_item_once(tmp_path):
     assert sorted(got) == sorted(expected) and len(got) == len(set(got))
     assert len(merged.site.sources) == 1
     assert differences(export, merged) == []
+
+
+def _site_file(tmp: Path, name: str, home: str, title: str) -> Path:
+    site = Site(title=name, link=home, base_site_url=home, base_blog_url=home, wxr_version="1.2",
+                authors=(Author(name, 1),))
+    posts = [
+        Post(1, title=f"{title} parent", guid=f"{home}/?p=1", creator=name,
+             comments=(Comment(1, content="top"), Comment(2, parent=1, content="reply"))),
+        Post(2, title=f"{title} child", guid=f"{home}/?p=2", parent=1, creator=name, meta=(("_thumbnail_id", "3"),)),
+        Post(3, type="attachment", title="img", guid=f"{home}/a.jpg", attachment_url=f"{home}/a.jpg"),
+        Post(4, type="nav_menu_item", guid=f"{home}/?p=4",
+             meta=(("_menu_item_type", "post_type"), ("_menu_item_object_id", "2"),
+                   ("_menu_item_menu_item_parent", "0"))),
+    ]
+    out = tmp / f"{name}.xml"
+    write(in_memory(site, posts), out, {}, Report())
+    return out
+
+
+@pytest.mark.parametrize("remap", ["auto", "yes"])
+def test_merging_different_sites_renumbers_and_fixes_references(remap, tmp_path):
+    a = _site_file(tmp_path, "one", "https://one.example", "One")
+    b = _site_file(tmp_path, "two", "https://two.example", "Two")
+    report = Report()
+    out = tmp_path / "merged.xml"
+    write(migrate.read([a, b], report=report), out, {"remap": remap}, report)
+    merged = list(migrate.read(out).posts())
+    assert len(merged) == 8 and len({p.id for p in merged}) == 8
+    assert report.counts["merge-id-remapped"] == 4
+    by_title = {p.title: p for p in merged}
+    child, parent = by_title["Two child"], by_title["Two parent"]
+    assert child.parent == parent.id != 1
+    thumb = next(p for p in merged if p.id == child.thumbnail_id)
+    assert thumb.guid == "https://two.example/a.jpg"
+    menu = [p for p in merged if p.type == "nav_menu_item" and p.id != 4][0]
+    assert menu.meta_value("_menu_item_object_id") == str(child.id)
+    assert [(c.id, c.parent) for c in parent.comments][1][1] == parent.comments[0].id != 1
+
+
+def test_merging_different_sites_without_remap_keeps_the_first(tmp_path):
+    a = _site_file(tmp_path, "one", "https://one.example", "One")
+    b = _site_file(tmp_path, "two", "https://two.example", "Two")
+    report = Report()
+    out = tmp_path / "merged.xml"
+    write(migrate.read([a, b], report=report), out, {"remap": "no"}, report)
+    assert [p.title for p in migrate.read(out).posts()][:2] == ["One parent", "One child"]
+    with pytest.raises(UsageError):
+        write(migrate.read([a, b]), out, {"remap": "maybe"}, Report())
