@@ -22,6 +22,10 @@ def _no_attachment(attachment_id: int) -> Optional["AttachmentInfo"]:
     return None
 
 
+def _no_children(post_id: int) -> list["AttachmentInfo"]:
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class AttachmentInfo:
     id: int
@@ -45,6 +49,9 @@ class TransformContext:
     resolve_media: Callable[[str], Optional[str]] = _no_url
     #: attachment id -> its URL and captions, or None when not in the export.
     attachment: Callable[[int], Optional[AttachmentInfo]] = _no_attachment
+    #: post id -> its attached media in WordPress's gallery order (menu_order, id);
+    #: what ``[gallery]`` without ``ids`` shows.
+    attached: Callable[[int], list[AttachmentInfo]] = _no_children
 
     def finding(self, code: str, severity: Severity, message: str) -> None:
         """Record a finding about the current item."""

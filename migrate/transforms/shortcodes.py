@@ -40,9 +40,9 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import Callable, Collection, Iterable, Iterator, Optional
+from typing import Callable, Collection, Iterator, Optional
 
-from migrate.transforms.context import TransformContext
+from migrate.transforms.context import AttachmentInfo, TransformContext
 from migrate.transforms.wpautop import wp_html_split
 
 __all__ = [
@@ -592,39 +592,59 @@ def _ids(value: str) -> list[str]:
     return [p.strip() for p in value.split(",") if p.strip()]
 
 
-def _gallery(sc: Shortcode, ctx: TransformContext) -> str | None:
-    """``[gallery ids=…]``: the images it names; without ids, a placeholder.
+_IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|svg|tiff?)(?:$|\?)", re.I)
 
-    WordPress shows the post's attached images when no ids are given; the
-    content alone does not say which, so that case is reported.
-    """
+
+def _is_image(info: AttachmentInfo) -> bool:
+    return info.mime.startswith("image/") if info.mime else bool(_IMAGE_EXT.search(info.url))
+
+
+def _gallery_items(sc: Shortcode, ctx: TransformContext) -> list[AttachmentInfo] | None:
+    """The attachments a gallery shows, as WordPress picks them; None if unknown."""
     raw_ids = sc.attrs.get("ids") or sc.attrs.get("include") or ""
-    if not raw_ids:
+    if raw_ids:
+        found = []
+        for raw in _ids(raw_ids):
+            try:
+                info = ctx.attachment(int(raw))
+            except (TypeError, ValueError):
+                info = None
+            if info is None:
+                ctx.finding("media-missing", "warning", f"gallery attachment {raw} is not in the export")
+            else:
+                found.append(info)
+        return found
+    # No ids: the images attached to the post (or to the post named by id=),
+    # less any excluded, in menu_order then id order, as WordPress does.
+    try:
+        owner = int(sc.attrs.get("id") or ctx.item_id or 0)
+    except ValueError:
+        owner = 0
+    excluded = set(_ids(sc.attrs.get("exclude", "")))
+    children = [a for a in ctx.attached(owner) if _is_image(a) and str(a.id) not in excluded] if owner else []
+    if not children:
         ctx.finding("gallery-unresolved", "warning",
-                    "[gallery] without ids shows the post's attached images, which the "
-                    "content does not list; a placeholder was kept")
+                    "[gallery] without ids shows the post's attached images, and the export has none "
+                    "attached to this post; a placeholder was kept")
+        return None
+    return children
+
+
+def _gallery(sc: Shortcode, ctx: TransformContext) -> str | None:
+    """``[gallery]``: the images it names, or the post's attached images."""
+    items = _gallery_items(sc, ctx)
+    if not items:
         attrs = sc.raw[len(sc.tag) + 1 : sc.raw.find("]")].strip()
         return f'<div class="gallery" data-wp-gallery="{_esc(attrs)}"></div>'
     link = (sc.attrs.get("link") or "").lower()
     figures: list[str] = []
-    for raw in _ids(raw_ids):
-        info = None
-        try:
-            info = ctx.attachment(int(raw))
-        except (TypeError, ValueError):
-            info = None
-        if info is None:
-            ctx.finding("media-missing", "warning",
-                        f"gallery attachment {raw} is not in the export")
-            continue
+    for info in items:
         src = _media_url(ctx, info.url)
         img = f'<img src="{_esc(src)}" alt="{_esc(info.alt)}">'
         if link == "file":
             img = f'<a href="{_esc(src)}">{img}</a>'
         cap = f"<figcaption>{_esc(info.caption)}</figcaption>" if info.caption else ""
         figures.append(f"<figure>{img}{cap}</figure>")
-    if not figures:
-        return f'<div class="gallery" data-wp-gallery="{_esc(sc.raw)}"></div>'
     columns = sc.attrs.get("columns", "3")
     cls = f"wp-block-gallery columns-{columns}" if columns.isdigit() else "wp-block-gallery"
     return f'<figure class="{cls}">' + "".join(figures) + "</figure>"

@@ -340,6 +340,23 @@ def test_gallery_without_ids() -> None:
     assert codes(ctx) == ["gallery-unresolved"]
 
 
+def test_gallery_without_ids_shows_the_posts_attached_images() -> None:
+    children = {
+        9: [AttachmentInfo(11, "http://x/b.png", alt="b"), AttachmentInfo(12, "http://x/c.pdf"),
+            AttachmentInfo(13, "http://x/d.jpg", alt="d"), AttachmentInfo(14, "http://x/e.jpg")],
+        4: [AttachmentInfo(40, "http://x/other.jpg")],
+    }
+    ctx = _ctx()
+    ctx.item_id = 9
+    ctx.attached = lambda post_id: children.get(post_id, [])
+    out = expand_shortcodes('[gallery exclude="14"]', ctx)
+    assert out == ('<figure class="wp-block-gallery columns-3">'
+                   '<figure><img src="http://x/b.png" alt="b"></figure>'
+                   '<figure><img src="http://x/d.jpg" alt="d"></figure></figure>')
+    assert 'src="http://x/other.jpg"' in expand_shortcodes('[gallery id="4"]', ctx)
+    assert codes(ctx) == []
+
+
 def _embed(url: str, provider: str) -> str:
     return (f'<figure class="wp-block-embed" data-provider="{provider}" data-url="{url}">'
             f'<p><a href="{url}">{url}</a></p></figure>')
