@@ -1,0 +1,229 @@
+"""Generated sites built by the real generators, and what the built HTML shows.
+
+Golden files: ``tests/golden/<sample>/<flavour>/…`` hold the generated site of
+every sample, compared byte for byte. After an intended change, refresh them
+with::
+
+    WPMIGRATE_UPDATE_GOLDEN=1 pytest tests/writers
+
+and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+import migrate
+from migrate.model import Post, Site, WPDate, in_memory
+
+from tests.writers.conftest import (
+    FLAVOURS, ROOT, SAMPLES, SHARED, Built, build_command, corpus_inputs, read_any, sample_inputs,
+)
+
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE = os.environ.get("WPMIGRATE_UPDATE_GOLDEN") == "1"
+_HUGE = lxml.html.HTMLParser(huge_tree=True, encoding="utf-8")
+
+
+def parse(path: Path):
+    return lxml.html.parse(str(path), _HUGE).getroot()
+
+
+# ------------------------------------------------------------ every site builds
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_every_sample_builds_without_warnings(sample_sites, flavour):
+    assert sample_sites
+    for (name, fl), built in sorted(sample_sites.items()):
+        if fl == flavour:
+            built.check()
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_every_corpus_export_builds_without_warnings(corpus_sites, flavour):
+    assert len(corpus_sites) == 3 * len(corpus_inputs()) >= 3 * 20
+    for (name, fl), built in sorted(corpus_sites.items()):
+        if fl == flavour:
+            built.check()
+
+
+def test_refused_samples_are_not_converted(tmp_path):
+    for name in ("not-wxr.xml", "doctype-entity.xml"):
+        with pytest.raises(migrate.InputError):
+            migrate.convert([SAMPLES / "malformed" / name], "hugo", tmp_path / name, recover=True)
+        assert not (tmp_path / name).exists()
+
+
+# ------------------------------------------------------------ the seed thread
+
+
+def _seed_page(built: Built) -> Path:
+    built.check()
+    found = [p for p in built.public.rglob("index.html") if "last-train-home-movie-review" in str(p)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_seed_thread_nests_and_pingbacks_stand_apart(sample_sites, flavour):
+    page = parse(_seed_page(sample_sites[("last-train-home", flavour)]))
+    lists = page.xpath("//ol[contains(concat(' ', @class, ' '), ' comment-list ')]")
+    assert len(lists) == 1
+    top = lists[0].xpath("./li")
+    authors = [li.xpath("string(./article//*[contains(@class, 'comment-author')])").strip() for li in top]
+    assert authors == ["Sara", "Lady Tam Li", "Collins", "Paul Tontodonati"]
+    paul = top[3]
+    replies = paul.xpath("./ol[contains(@class, 'children')]/li")
+    assert [r.xpath("string(./article//*[contains(@class, 'comment-author')])").strip() for r in replies] == ["Tom"]
+    assert "find a decent copy" in replies[0].text_content()
+    # the pingback is listed apart, under its own heading, and not among the comments
+    pings = page.xpath("//section[@id='pingbacks']")
+    assert len(pings) == 1
+    assert "Pingbacks" in pings[0].xpath("string(./h2)")
+    items = pings[0].xpath(".//li")
+    assert len(items) == 1 and "Mandarin Lane" in items[0].text_content()
+    assert "Mandarin Lane" not in lists[0].text_content()
+    assert page.xpath("string(//section[@id='comments']/h2)").strip().startswith("5 ")
+
+
+# ------------------------------------------------------------ goldens
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(sample_inputs()))
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_golden_site(tmp_path, name, flavour):
+    # a fresh conversion: the built sites hold the generators' caches and locks
+    site = tmp_path / "site"
+    migrate.write(read_any(sample_inputs()[name]), flavour, site)
+    golden = GOLDEN / name / flavour
+    got = _tree(site)
+    if UPDATE:
+        if golden.exists():
+            shutil.rmtree(golden)
+        for rel, data in got.items():
+            dest = golden / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+        return
+    assert golden.is_dir(), f"no golden site for {name}/{flavour}: run WPMIGRATE_UPDATE_GOLDEN=1 pytest tests/writers"
+    want = _tree(golden)
+    assert sorted(got) == sorted(want)
+    for rel in want:
+        if (got[rel] != want[rel]) and rel.endswith((".md", ".json", ".yml", ".toml", ".py", ".map")):
+            assert got[rel].decode("utf-8") == want[rel].decode("utf-8"), f"{name}/{flavour}/{rel}"
+        assert got[rel] == want[rel], f"{name}/{flavour}/{rel} differs from the golden file"
+
+
+# ------------------------------------------------------------ privacy
+
+
+def _personal_data(files: list[Path]) -> set[str]:
+    found: set[str] = set()
+    export = read_any(files)
+    for post in export.posts():
+        for c in post.comments:
+            for v in (c.author_email, c.author_ip):
+                v = (v or "").strip()
+                if len(v) >= 6:
+                    found.add(v.lower())
+    return found
+
+
+def _grep(root: Path, needles: set[str]) -> list[tuple[str, str]]:
+    hits = []
+    for p in root.rglob("*"):
+        if p.is_file():
+            text = p.read_bytes().decode("utf-8", errors="replace").lower()
+            for n in needles:
+                if n in text:
+                    hits.append((str(p), n))
+    return hits
+
+
+def test_no_commenter_email_or_ip_in_any_site(sample_sites, corpus_sites):
+    inputs = {**sample_inputs(), **corpus_inputs()}
+    checked = 0
+    for (name, flavour), built in sorted({**sample_sites, **corpus_sites}.items()):
+        secrets = _personal_data(inputs[name])
+        if not secrets:
+            continue
+        checked += 1
+        assert not _grep(built.site, secrets), (name, flavour)
+        if built.public.exists():
+            assert not _grep(built.public, secrets), (name, flavour)
+    assert checked >= 10
+
+
+# ------------------------------------------------------------ Liquid stays off
+
+
+def test_jekyll_never_runs_liquid_in_wordpress_text(tmp_path):
+    post = Post(
+        id=7, title="Templates {{ site.title }}", slug="templates", status="publish",
+        content="<p>Write {{ site.title }} and {% if true %}yes{% endif %} in Jekyll.</p>",
+        date=WPDate("2012-05-01 10:00:00", "2012-05-01 08:00:00"),
+        link="https://ex.example/2012/05/01/templates/",
+    )
+    export = in_memory(Site(title="SITE-TITLE-X", link="https://ex.example"), [post])
+    site, public = tmp_path / "site", tmp_path / "public"
+    migrate.write(export, "jekyll", site)
+    cmd, cwd = build_command("jekyll", site, public)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = parse(next(public.rglob("templates/index.html")))
+    body = page.xpath("string(//div[@class='entry-content'])")
+    assert "{{ site.title }}" in body and "{% if true %}yes{% endif %}" in body
+    assert "SITE-TITLE-X" not in body
+
+
+def test_hugo_prints_shortcode_lookalikes_literally(tmp_path):
+    post = Post(
+        id=8, title="Shortcodes", slug="shortcodes", status="publish",
+        content="<p>Type {{< youtube abc >}} or {{% note %}} or a lone {{< here.</p>",
+        date=WPDate("2012-05-01 10:00:00", "2012-05-01 08:00:00"),
+    )
+    export = in_memory(Site(title="S", link="https://ex.example"), [post])
+    site, public = tmp_path / "site", tmp_path / "public"
+    migrate.write(export, "hugo", site)
+    cmd, cwd = build_command("hugo", site, public)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = parse(next(public.rglob("shortcodes/index.html")))
+    body = page.xpath("string(//div[@class='entry-content'])")
+    assert "{{< youtube abc >}}" in body and "{{% note %}}" in body and "{{< here" in body
+
+
+# ------------------------------------------------------------ a big export
+
+
+def test_generated_2000_post_export_converts_and_builds_with_hugo(tmp_path):
+    gen = SHARED / "bench" / "gen_wxr.py"
+    assert gen.is_file(), f"missing {gen}"
+    xml = tmp_path / "big.xml"
+    subprocess.run(["python3", str(gen), "--posts", "2000", "--out", str(xml)], check=True,
+                   capture_output=True)
+    t0 = time.perf_counter()
+    report = migrate.convert([xml], "hugo", tmp_path / "site")
+    t1 = time.perf_counter()
+    cmd, cwd = build_command("hugo", tmp_path / "site", tmp_path / "public")
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    t2 = time.perf_counter()
+    print(f"2000 posts: convert {t1 - t0:.1f} s, hugo build {t2 - t1:.1f} s")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert not re.search(r"^(WARN|ERROR)", proc.stdout + proc.stderr, re.M)
+    pages = list((tmp_path / "public").rglob("index.html"))
+    assert len(pages) > 1500
+    assert report.count("error") == 0
