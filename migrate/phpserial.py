@@ -357,6 +357,8 @@ class _Decoder:
         if tag == b"i":
             start = self.pos
             digits = self.read_re(_RE_INT, "an integer")
+            if len(digits.lstrip(b"+-").lstrip(b"0")) > 19:  # before int(): no huge parse
+                raise self.fail("integer out of 64-bit range", start)
             value = int(digits)
             if not INT64_MIN <= value <= INT64_MAX:
                 raise self.fail("integer out of 64-bit range", start)
