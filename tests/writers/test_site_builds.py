@@ -209,6 +209,7 @@ def test_hugo_prints_shortcode_lookalikes_literally(tmp_path):
 # ------------------------------------------------------------ a big export
 
 
+@pytest.mark.slow  # about 75 s here: convert ~50 s, hugo build ~25 s
 def test_generated_2000_post_export_converts_and_builds_with_hugo(tmp_path):
     gen = SHARED / "bench" / "gen_wxr.py"
     assert gen.is_file(), f"missing {gen}"
