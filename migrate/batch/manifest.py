@@ -143,12 +143,14 @@ def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
-    """The manifest schema (shipped in the package; the same file as schemas/)."""
-    here = Path(__file__).resolve().parent
-    for p in (here / "manifest.schema.json", here.parent.parent / "schemas" / "manifest.schema.json"):
-        if p.exists():
-            return json.loads(p.read_text(encoding="utf-8"))
-    raise RuntimeError("manifest.schema.json is missing from the installation")
+    """The manifest schema, ``schemas/manifest.schema.json`` (installed as migrate.schemas)."""
+    try:
+        from migrate import schemas
+
+        return schemas.load("manifest.schema.json")
+    except (ImportError, FileNotFoundError):  # a checkout whose editable install predates migrate.schemas
+        path = Path(__file__).resolve().parents[2] / "schemas" / "manifest.schema.json"
+        return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _error_node(err, root: yaml.Node) -> yaml.Node:

@@ -49,9 +49,15 @@ def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess
                           env=env(), cwd=cwd, timeout=timeout)
 
 
-def popen(*args: str, cwd: Path | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "migrate", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env(), cwd=cwd)
+def popen(*args: str, cwd: Path | None = None, log: Path | None = None) -> subprocess.Popen:
+    """Start the CLI; output goes to ``log`` (not a pipe: processes it leaves behind would hold a pipe open)."""
+    out = open(log, "w") if log is not None else subprocess.DEVNULL
+    try:
+        return subprocess.Popen([sys.executable, "-m", "migrate", *map(str, args)], stdout=out,
+                                stderr=subprocess.STDOUT, env=env(), cwd=cwd)
+    finally:
+        if log is not None:
+            out.close()
 
 
 def read_json(path: Path):

@@ -44,12 +44,13 @@ def _done_jobs(root: Path) -> int:
 def _interrupt(exports: Path, out: Path, sig: int) -> tuple[int, list]:
     import psutil
 
-    proc = popen("batch", exports, "--to", "json", "-o", out, "--jobs", "1")
+    log = out.parent / f"interrupted-{sig}.log"
+    proc = popen("batch", exports, "--to", "json", "-o", out, "--jobs", "1", log=log)
     children: list = []
     deadline = time.monotonic() + 60
     try:
         while _done_jobs(out) < 1:
-            assert proc.poll() is None, proc.communicate()
+            assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "no job finished in time"
             try:
                 children = psutil.Process(proc.pid).children(recursive=True) or children
@@ -60,7 +61,7 @@ def _interrupt(exports: Path, out: Path, sig: int) -> tuple[int, list]:
         assert done < N_JOBS, "the batch finished before it could be interrupted; use bigger jobs"
         children = psutil.Process(proc.pid).children(recursive=True) or children
         proc.send_signal(sig)
-        proc.communicate(timeout=60)
+        proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
