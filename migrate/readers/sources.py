@@ -11,6 +11,7 @@ import gzip
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterable
@@ -55,7 +56,7 @@ class _GzipChecked(io.RawIOBase):
     def readinto(self, b) -> int:  # type: ignore[override]
         try:
             data = self._inner.read(len(b))
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise InputError(f"corrupt compressed data: {exc}", file=self._name) from exc
         n = len(data)
         b[:n] = data
