@@ -142,10 +142,14 @@ def _personal_data(files: list[Path]) -> set[str]:
     return found
 
 
+#: the generators' own caches (Jekyll's holds its default config, host 127.0.0.1)
+_CACHES = {".jekyll-cache", "__pycache__", ".sass-cache"}
+
+
 def _grep(root: Path, needles: set[str]) -> list[tuple[str, str]]:
     hits = []
     for p in root.rglob("*"):
-        if p.is_file():
+        if p.is_file() and not _CACHES.intersection(p.relative_to(root).parts):
             text = p.read_bytes().decode("utf-8", errors="replace").lower()
             for n in needles:
                 if n in text:
