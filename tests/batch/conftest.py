@@ -11,7 +11,6 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-import batchhelp  # noqa: E402,F401  (puts the test plugin on sys.path)
 
 
 @pytest.fixture(autouse=True)

@@ -25,16 +25,17 @@ def test_crashing_workers_fail_only_their_job(tmp_path):
     # two jobs take their worker process down while others run beside them
     m = manifest(tmp_path, [("a", "json"), ("exits", "test_crash"), ("b", "json"),
                             ("segfault", "test_segv"), ("bug", "test_boom"), ("c", "json")])
-    summary = run_batch(load_manifest(m), jobs=2)
-    status = {r.name: r.status for r in summary.results}
+    r = cli("batch", m, "--jobs", "2")
+    assert r.returncode == 1, r.stderr
+    report = read_json(tmp_path / "out" / "batch-report.json")
+    status = {j["name"]: j["status"] for j in report["jobs"]}
     assert status == {"a": "done", "exits": "failed", "b": "done", "segfault": "failed",
                       "bug": "failed", "c": "done"}
-    errors = {r.name: r.error for r in summary.results if r.error}
+    errors = {j["name"]: j["error"] for j in report["jobs"] if j["error"]}
     assert errors["exits"]["type"] == "WorkerDied" and "exited with status 13" in errors["exits"]["text"]
     assert errors["segfault"]["type"] == "WorkerDied" and "SIGSEGV" in errors["segfault"]["text"]
     assert errors["bug"]["bug"] and "RuntimeError: boom" in errors["bug"]["text"]
     assert "Traceback" in errors["bug"]["traceback"]
-    assert summary.exit_code == 1
     for name in "abc":
         assert (tmp_path / "out" / f"{name}.json").is_file()
 
