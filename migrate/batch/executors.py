@@ -90,7 +90,7 @@ def _mp_context():
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         # Imported once in the fork server, so each job's process starts warm.
-        ctx.set_forkserver_preload(["migrate.batch.jobs", "migrate.readers.wxr", "migrate.writers.json"])
+        ctx.set_forkserver_preload(["migrate.batch.preload"])
         return ctx
     return multiprocessing.get_context("spawn")
 
