@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from contextlib import contextmanager
 from typing import IO, Iterable, Iterator
 
 from migrate.model import Export
@@ -314,6 +315,23 @@ def track(export: Export, progress: Progress, job: str, total: int | None = None
     """
     progress.start(job, total)
     return count_stream(export, PassCounter(progress, job))
+
+
+@contextmanager
+def tracking(progress: Progress, export: Export, job: str, total: int | None = None) -> Iterator[Export]:
+    """``with tracking(progress, export, "site.xml", total) as tracked: write(tracked, …)``
+
+    Starts the job, counts the items the writer takes, and finishes the job
+    as ``done`` or, when the block raises, ``failed``. This is the hook a
+    single ``convert`` uses.
+    """
+    tracked = track(export, progress, job, total)
+    try:
+        yield tracked
+    except BaseException:
+        progress.finish(job, "failed")
+        raise
+    progress.finish(job, "done")
 
 
 _ITEM_TAGS = (b"<item>", b"<item ")

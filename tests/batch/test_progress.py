@@ -70,3 +70,22 @@ def test_pass_counter_counts_comments():
     c = PassCounter()
     assert len(list(c.wrap([P(1), P(2), P(0)]))) == 3
     assert (c.items, c.comments) == (3, 3)
+
+
+def test_tracking_hook_for_convert(tmp_path):
+    import pytest
+
+    import migrate
+    from migrate.progress import tracking
+
+    src = gen(tmp_path / "g.xml", 5, 3)
+    out = io.StringIO()
+    p = LineProgress(stream=out, interval=3600)
+    with tracking(p, migrate.read([str(src)]), "g.xml", estimate_items([src])) as export:
+        migrate.write(export, "json", tmp_path / "g.json")
+    assert p.jobs["g.xml"].status == "done" and p.jobs["g.xml"].done == p.jobs["g.xml"].total
+    assert "[done] g.xml" in out.getvalue()
+    with pytest.raises(RuntimeError):
+        with tracking(p, migrate.read([str(src)]), "again") as export:
+            raise RuntimeError("disk gone")
+    assert p.jobs["again"].status == "failed"
