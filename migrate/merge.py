@@ -50,14 +50,14 @@ def _fingerprint(p: Post) -> tuple:
 
 def combine_sites(export: Export, remap: str, report: Report) -> Export:
     """``export`` unchanged when it is one site, else its sites combined."""
-    from migrate.readers.wxr import WxrExport, _read_header
+    from migrate.readers.wxr import WxrExport, read_header
 
     stream = _base_stream(export)
     if stream is None or len(stream.sources) < 2:
         return export
     groups: dict[str, list] = {}
     for src in stream.sources:
-        site = _read_header(src, stream.options, Report()).site
+        site = read_header(src, stream.options, Report()).site
         key = (site.base_blog_url or site.link or site.base_site_url).rstrip("/").lower()
         groups.setdefault(key, []).append(src)
     if len(groups) < 2:

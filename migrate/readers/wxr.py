@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from lxml import etree
 
@@ -341,7 +341,8 @@ class _Header:
     first_item_line: int | None
 
 
-def _read_header(source: InputSource, options: ReadOptions, report: Report) -> _Header:
+def read_header(source: InputSource, options: ReadOptions, report: Report) -> _Header:
+    """The site of one source, read up to its first ``<item>``."""
     encoding = check_prologue(source)
     p = _Pass(source, options, encoding)
     try:
@@ -547,6 +548,7 @@ def iter_item_elements(
     encoding = check_prologue(source)
     p = _Pass(source, options, encoding)
     open_item_line: int | None = None
+    channel: etree._Element | None = None
     first = True
     try:
         ctx = _iterparse(p.stream, ("start", "end"), tag="item")
@@ -559,12 +561,14 @@ def iter_item_elements(
                     open_item_line = el.sourceline
                     continue
                 open_item_line = None
-                parent = el.getparent()
+                parent = channel = el.getparent()
                 yield el
                 el.clear(keep_tail=False)
                 if parent is not None:
                     while el.getprevious() is not None:
                         del parent[0]
+            if report is not None and channel is not None:
+                _report_trailing(channel, source, report)
         except etree.XMLSyntaxError as exc:
             err = p.error(exc)
             if not options.recover or not _is_truncation(p, exc):
@@ -578,6 +582,18 @@ def iter_item_elements(
             _report_repairs(p, report)
     finally:
         p.close()
+
+
+def _report_trailing(channel: etree._Element, source: InputSource, report: Report) -> None:
+    """Channel elements after the items: WordPress never writes them, and the
+    site header is read before the items, so they are reported, not taken."""
+    trailing = [c for c in channel if isinstance(c.tag, str) and c.tag != "item"]
+    if trailing:
+        names = sorted({tag_key(c.tag) or etree.QName(c).localname for c in trailing})
+        report.emit("channel-after-items", "warning",
+                    f"{len(trailing)} channel element(s) after the items were not read "
+                    f"({', '.join(names)}); move them before the first <item>",
+                    file=source.name, line=trailing[0].sourceline)
 
 
 def _is_truncation(p: _Pass, exc: etree.XMLSyntaxError) -> bool:
@@ -693,11 +709,13 @@ def read(sources: Iterable[str] | str, options: ReadOptions | None = None, repor
     if isinstance(sources, str):
         sources = [sources]
     srcs = sources_for(sources)
-    headers = [_read_header(s, options, report) for s in srcs]
+    headers = [read_header(s, options, report) for s in srcs]
     stream = WxrExport(srcs, options, report)
     site = _complete_site(_merge_sites([h.site for h in headers]), stream)
     export = Export(site, stream.posts, stream.identities, name=srcs[0].name)
     export.extra_info["report"] = report
+    export.extra_info["read_options"] = options
+    export.extra_info["stream"] = stream
     return export
 
 

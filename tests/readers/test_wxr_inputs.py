@@ -227,3 +227,11 @@ def test_corpus_multiple_folder_reads_as_one_site():
     folder = CORPUS / "tryghost-mg-wp-xml" / "multiple"
     posts = list(migrate.read(folder, recover=True).posts())
     assert len(posts) == len({p.id for p in posts}) == 6
+
+
+def test_channel_elements_after_items_are_reported(tmp_path):
+    text = wxr(item(1)).replace("</channel>", "<wp:category><wp:term_id>9</wp:term_id><wp:category_nicename>late</wp:category_nicename></wp:category></channel>")
+    report = migrate.Report()
+    assert ids(write(tmp_path, "late.xml", text), report=report) == [1]
+    late, = [f for f in report if f.code == "channel-after-items"]
+    assert "wp:category" in late.message and late.line
