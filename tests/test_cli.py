@@ -66,3 +66,13 @@ def test_split_sample_reads_as_one_site():
     data = json.loads(done.stdout)
     assert data["post_types"] == {"page": 2, "post": 3}
     assert "item-duplicate" in done.stderr
+
+
+def test_split_size_writes_parts_that_read_back_whole(generated_200, tmp_path):
+    path, expected = generated_200
+    out = tmp_path / "parts" / "site.xml"
+    done = run("convert", str(path), "--to", "wxr", "--split-size", "1MB", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    parts = sorted(out.parent.glob("site.*.xml"))
+    assert len(parts) > 1 and all(f"Wrote {p}" in done.stderr for p in parts)
+    assert json.loads(run("info", "--json", str(out.parent)).stdout)["items"] == expected["items"]

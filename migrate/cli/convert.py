@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -61,6 +62,7 @@ def print_loss_report(report: Report, *, quiet: bool = False) -> None:
 @click.option("--no-comments", is_flag=True, help="Drop every comment.")
 @click.option("--approved-only", is_flag=True, help="Drop comments that are not approved.")
 @click.option("--anonymize", is_flag=True, help="Replace commenters' e-mails by a stable hash and remove IPs.")
+@click.option("--split-size", metavar="SIZE", help="Write WP-CLI style parts of at most SIZE (e.g. 15MB) that each import on their own (wxr, disqus).")
 @click.option("-O", "params", multiple=True, metavar="KEY=VALUE", help="A writer-specific option (repeatable).")
 @click.option("--force", is_flag=True, help="Replace an output folder even if wpmigrate did not write it.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=str), help="Write the loss report as JSON to this file.")
@@ -68,7 +70,8 @@ def print_loss_report(report: Report, *, quiet: bool = False) -> None:
 def command(inputs: tuple[str, ...], to: str, output: str, recover: bool, media_dir: str | None,
             download_media: bool, comments: str, front_matter: str | None, post_types: tuple[str, ...],
             statuses: tuple[str, ...], since: str | None, until: str | None, authors: tuple[str, ...],
-            no_comments: bool, approved_only: bool, anonymize: bool, params: tuple[str, ...], force: bool,
+            no_comments: bool, approved_only: bool, anonymize: bool, split_size: str | None,
+            params: tuple[str, ...], force: bool,
             report_path: str | None, quiet: bool) -> None:
     """Convert an export (one site, one or more files) to another format."""
     options: dict[str, Any] = {
@@ -77,6 +80,8 @@ def command(inputs: tuple[str, ...], to: str, output: str, recover: bool, media_
     }
     if front_matter:
         options["front_matter"] = front_matter
+    if split_size:
+        options["split_size"] = split_size
     filters = {k: v for k, v in {
         "post_types": post_types, "statuses": statuses, "since": since, "until": until,
         "authors": authors, "no_comments": no_comments, "approved_only": approved_only,
@@ -88,4 +93,12 @@ def command(inputs: tuple[str, ...], to: str, output: str, recover: bool, media_
             json.dump(report.to_dict(), fh, indent=2, ensure_ascii=False)
     print_loss_report(report, quiet=quiet)
     if not quiet:
-        click.echo(f"Wrote {output}", err=True)
+        for path in _written(Path(output)):
+            click.echo(f"Wrote {path}", err=True)
+
+
+def _written(output: Path) -> list[Path]:
+    """The output, or the numbered parts a split wrote in its place."""
+    if output.exists():
+        return [output]
+    return sorted(output.parent.glob(f"{output.stem}.[0-9][0-9][0-9]{output.suffix}"))
