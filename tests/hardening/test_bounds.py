@@ -219,10 +219,6 @@ def test_100mb_single_post_info_bounded_memory(post_100mb):
     assert peak < 600, f"info peaked at {peak:.0f} MB"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "migrate/writers/json.py write_json (with migrate/codec.py): a 100 MB post peaks at ~830 MB "
-    "RSS in `convert --to json` (the post's text is copied several times: model, dict, "
-    "json.dumps string, encoded bytes)"))
 def test_100mb_single_post_json_bounded_memory(post_100mb, tmp_path):
     out = tmp_path / "big.json"
     peak, done = _child_peak_mb(["convert", str(post_100mb), "--to", "json", "-o", str(out)])

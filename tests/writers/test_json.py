@@ -86,3 +86,19 @@ def test_not_a_dump_is_a_clear_error(tmp_path):
     p.write_text('{"format": "something-else", "version": 1, "site": {}}')
     with pytest.raises(migrate.InputError, match="not a wpmigrate dump"):
         migrate.read(p, format="json")
+
+
+@pytest.mark.parametrize("content", [
+    "\u00e4\u2014\x00\"\\\n" * 400_000,          # long, non-Latin, every escape
+    "x" * (1 << 20) + "\u00e9",                     # just past one piece
+    "\x00wpmigrate-content\x00" * 100_000,          # the internal marker itself
+])
+def test_long_content_is_written_in_pieces_with_the_same_bytes(content):
+    import io
+
+    from migrate.writers import json as writer
+
+    item = {"id": 1, "content": content, "title": "t"}
+    out = io.StringIO()
+    writer._write_item(out, item, "[", "]\n")
+    assert out.getvalue() == "[" + writer._dumps(item) + "]\n"
