@@ -137,7 +137,8 @@ print(json.dumps({"writers": writers, "commands": sorted(cli.commands)}))
 
 def installed(env: dict) -> tuple[set[str], set[str]]:
     """The writers that load and the commands the CLI has, in this checkout (one child process)."""
-    done = subprocess.run([sys.executable, "-c", _PROBE], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
     if done.returncode != 0:
         raise SystemExit(f"bench: wpmigrate does not import: {done.stderr.strip()[-500:]}")
     found = json.loads(done.stdout.strip().splitlines()[-1])
@@ -159,7 +160,7 @@ def export_for(posts: int, workdir: Path) -> tuple[Path, dict]:
     print(f"generating {posts:,} posts -> {xml}", file=sys.stderr, flush=True)
     part = xml.with_suffix(".xml.part")
     done = subprocess.run([sys.executable, str(GEN_WXR), "--posts", str(posts), "--out", str(part)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"bench: the generator failed: {done.stderr.strip()[-500:]}")
     last = [ln for ln in done.stderr.strip().splitlines() if ln.startswith("{")][-1]
@@ -199,9 +200,9 @@ def machine_info() -> dict:
     except AttributeError:  # pragma: no cover
         affinity = os.cpu_count()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+                            text=True, check=False).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "migrate"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.splitlines()
+                           text=True, check=False).stdout.splitlines()
     return {
         "cpu_model": cpu or platform.processor() or "unknown",
         "cores": os.cpu_count(),
@@ -297,17 +298,18 @@ def fmt(x: float | None, spec: str) -> str:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| command | posts | wall s | CPU s | peak MB | × baseline wall | µs/post |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| command | posts | wall s | CPU s | peak MB | × baseline wall | × baseline CPU | × baseline peak | µs/post |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if r.skipped or r.failed:
             why = f"skipped: {r.skipped}" if r.skipped else f"failed: {r.failed}"
-            lines.append(f"| `{r.command}` | {r.posts:,} | {why} | | | | |")
+            lines.append(f"| `{r.command}` | {r.posts:,} | {why} | | | | | | |")
             continue
         lines.append(
             f"| `{r.command}` | {r.posts:,} | {r.wall_s:.2f} | {r.cpu_s:.2f} | {r.peak_mb:.0f} | "
-            f"{fmt(r.ratio_wall, '.2f')} | {r.us_per_post:,.0f} |"
+            f"{fmt(r.ratio_wall, '.2f')} | {fmt(r.ratio_cpu, '.2f')} | {fmt(r.ratio_peak, '.2f')} | "
+            f"{r.us_per_post:,.0f} |"
         )
     return "\n".join(lines)
 
@@ -350,7 +352,7 @@ def checks(results: list[Result], sizes: list[int]) -> list[Check]:
             out.append(Check(
                 "speed", name, ok,
                 f"{hi.wall_s:.2f} s at {large:,} = {hi.ratio_wall:.2f}× baseline "
-                f"(target {'<' if strict else '≤'} {limit}×)",
+                f"(target {'<' if strict else '≤'} {limit}×; CPU {fmt(hi.ratio_cpu, '.2f')}× baseline CPU)",
             ))
         # Linear scaling.
         if small != large:
@@ -372,10 +374,10 @@ def print_checks(cs: list[Check]) -> None:
 
 # ---------------------------------------------------------------- profiling
 
-def profile(xml: Path, posts: int, workdir: Path, env: dict, available: dict[str, bool]) -> list[dict]:
+def profile(xml: Path, posts: int, workdir: Path, env: dict, available: dict[str, bool],
+            skipped: dict[str, str]) -> list[dict]:
     """pyinstrument on the profiled commands: a text tree and a top-functions summary each."""
     try:
-        import pyinstrument  # noqa: F401
         from pyinstrument.session import Session
     except ImportError:
         print("\nprofile: pyinstrument is not installed (pip install pyinstrument); no profile made")
@@ -387,7 +389,7 @@ def profile(xml: Path, posts: int, workdir: Path, env: dict, available: dict[str
         if name not in PROFILED:
             continue
         if not available.get(name, False):
-            print(f"\nprofile: `{name}` is not installed yet; not profiled")
+            print(f"\nprofile: `{name}` not profiled: {skipped.get(name, 'not available')}")
             continue
         slug = name.replace("--", "").replace(" ", "-").strip("-").replace("--", "-")
         out = workdir / "out" / f"profile-{slug}-{posts}"
@@ -401,7 +403,8 @@ def profile(xml: Path, posts: int, workdir: Path, env: dict, available: dict[str
         cmd = [sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session_file),
                "-m", "migrate", *args]
         print(f"profiling: {' '.join(cmd[1:])}", file=sys.stderr, flush=True)
-        done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              check=False)
         if not session_file.is_file():
             print(f"profile: `{name}` failed: {done.stderr.strip()[-300:]}")
             continue
@@ -584,11 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     profiles: list[dict] = []
     if a.profile:
         xml, _ = export_for(min(sizes), workdir)
-        profiles = profile(xml, min(sizes), workdir, env, available)
+        profiles = profile(xml, min(sizes), workdir, env, available, skipped)
 
     machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     payload = {
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "machine": machine,
         "settings": {"posts": sizes, "repeat": a.repeat, "generator": str(GEN_WXR)},
         "exports": exports,
@@ -602,8 +605,8 @@ def main(argv: list[str] | None = None) -> int:
         "markdown_table": table(results),
     }
     json_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.NamedTemporaryFile("w", dir=json_path.parent, delete=False, suffix=".tmp", encoding="utf-8")
-    with tmp:
+    with tempfile.NamedTemporaryFile("w", dir=json_path.parent, delete=False, suffix=".tmp",
+                                     encoding="utf-8") as tmp:
         json.dump(payload, tmp, indent=2, ensure_ascii=False)
         tmp.write("\n")
     os.replace(tmp.name, json_path)
