@@ -9,6 +9,12 @@ raw HTML blocks on their own lines, with blank lines around, so every
 CommonMark renderer passes them through. Each kind is reported once per item
 as ``html-passthrough``.
 
+Nesting deeper than :data:`MAX_DEPTH` elements is flattened before the
+conversion (the deepest wrappers are unwrapped, their text and inline content
+kept) and reported as ``html-nesting-flattened``: libxml2's HTML parser stops
+at 2,048 nested elements (255 without ``huge_tree``) and html-to-markdown drops
+lists nested about 1,000 deep, each silently.
+
 Embeds made by the block renderer (``<figure class="wp-block-embed"
 data-provider=… data-url=…>``) go through an ``embed`` hook so a writer can
 emit its own form (a Hugo ``{{< youtube >}}``); by default they become the
@@ -21,6 +27,7 @@ from __future__ import annotations
 import re
 import secrets
 from html import escape as _escape
+from html.parser import HTMLParser
 from typing import Callable, Optional
 
 import html_to_markdown as _h2m
@@ -45,6 +52,26 @@ _IN_CODE = frozenset({"pre", "code"})
 _INLINE_FORMAT = frozenset("strong b em i del s strike".split())
 _TABLE_BLOCKS = frozenset("table ul ol pre blockquote div h1 h2 h3 h4 h5 h6 figure dl hr".split())
 _RAW_BLANK = re.compile(r"\n[ \t]*(?=\n)")
+
+#: Elements nested deeper than this are unwrapped (text and inline content kept).
+MAX_DEPTH = 200
+#: Unwrapping starts at this depth, so short inline subtrees below it (a link
+#: around an image) stay whole.
+_FLATTEN_FROM = MAX_DEPTH - 20
+#: A parsed tree this deep may have been cut by libxml2 (2,048 with huge_tree):
+#: the source is then capped before parsing.
+_PARSER_DEPTH = 1900
+#: Elements whose unwrapping must leave a word break behind.
+_BLOCK = frozenset(
+    "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary "
+    "table tbody td tfoot th thead tr ul caption".split()
+)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+#: A start tag that closes an open element of these names at the top (HTML's implied end tags).
+_CLOSES = {"li": ("li",), "p": ("p",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "tr": ("tr",),
+           "td": ("td", "th"), "th": ("td", "th"), "option": ("option",)}
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 _OPTIONS = _h2m.ConversionOptions(
     heading_style="atx",
@@ -402,10 +429,7 @@ def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedH
         return ""
     keep = _Passthrough(html)
     nbsp = "\ue000" if "\ue000" not in html else None
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        root = None
+    root = _parse(html, ctx)
     if root is not None:
         _prepare(root, keep, embed)
         html = _inner_html(root)
@@ -424,3 +448,213 @@ def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedH
 def _inner_html(root: etree._Element) -> str:
     parts = [lxml.html.tostring(c, encoding="unicode", method="html") for c in root]
     return _escape(root.text or "", quote=False) + "".join(parts)
+
+
+# ------------------------------------------------------------ deep nesting
+
+def _parse(html: str, ctx: TransformContext) -> Optional[etree._Element]:
+    """The fragment as a tree no deeper than :data:`MAX_DEPTH`, all its text kept."""
+    capped = 0
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
+        if html.count("<") > _PARSER_DEPTH and _max_depth(root) >= _PARSER_DEPTH:
+            # libxml2 may have dropped what was deeper: cap the source and parse again
+            capper = _DepthCapper(MAX_DEPTH)
+            capper.feed(html)
+            capper.close()
+            capped = capper.dropped
+            root = lxml.html.fragment_fromstring("".join(capper.out), create_parent="div", parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    deepest, unwrapped = 0, 0
+    if html.count("<") > _FLATTEN_FROM:
+        deepest = _max_depth(root)
+        if deepest > MAX_DEPTH:
+            unwrapped = _flatten(root)
+    if capped or unwrapped:
+        ctx.finding("html-nesting-flattened", "notice",
+                    f"HTML nested {'more than ' + str(_PARSER_DEPTH) if capped else deepest} elements deep: "
+                    f"{capped + unwrapped} wrappers beyond depth {_FLATTEN_FROM} were removed, "
+                    "their text and inline content kept")
+    return root
+
+
+def _max_depth(root: etree._Element) -> int:
+    depth = deepest = 0
+    for event, _el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    return deepest
+
+
+def _flatten(root: etree._Element) -> int:
+    """Unwrap the elements that would end deeper than :data:`MAX_DEPTH`; how many.
+
+    An element at depth :data:`_FLATTEN_FROM` or more is unwrapped when its
+    subtree would reach beyond :data:`MAX_DEPTH`; an unwrapped element adds no
+    depth, so what is below it moves up, and a subtree that fits is kept whole.
+    Linear time: one pass for heights, one to decide, one to rebuild each
+    flattened region.
+    """
+    height: dict[etree._Element, int] = {}
+    for _event, el in etree.iterwalk(root, events=("end",)):
+        h = 0
+        for child in el:
+            ch = height.get(child, 0)
+            if ch > h:
+                h = ch
+        height[el] = h + 1
+    unwrap: set[etree._Element] = set()
+    tops: list[etree._Element] = []
+    stack: list[tuple[etree._Element, int, bool]] = [(root, 1, False)]
+    while stack:
+        el, depth, inside = stack.pop()
+        if depth + height[el] - 1 <= MAX_DEPTH:
+            continue  # fits whole
+        if depth >= _FLATTEN_FROM:
+            unwrap.add(el)
+            if not inside:
+                tops.append(el)
+            stack.extend((c, depth, True) for c in el if isinstance(c.tag, str))
+        else:
+            stack.extend((c, depth + 1, False) for c in el if isinstance(c.tag, str))
+    for top in tops:
+        _unwrap_region(top, unwrap)
+    return len(unwrap)
+
+
+def _unwrap_region(top: etree._Element, unwrap: set) -> None:
+    """Replace ``top`` and the unwrapped elements below it by their content, in order."""
+    pieces: list = []  # strings and kept elements (tails detached), in document order
+    stack: list[tuple[etree._Element, bool]] = [(top, True)]
+    while stack:
+        el, entering = stack.pop()
+        block = el.tag in _BLOCK
+        if entering:
+            if block:
+                pieces.append(" ")
+            pieces.append(el.text or "")
+            stack.append((el, False))
+            for child in reversed(list(el)):
+                if child in unwrap:
+                    stack.append((child, True))
+                else:
+                    stack.append((child, None))  # type: ignore[arg-type]
+        elif entering is None:
+            tail, el.tail = el.tail, None
+            pieces.append(el)
+            pieces.append(tail or "")
+        else:
+            if block:
+                pieces.append(" ")
+            if el is not top:
+                pieces.append(el.tail or "")
+    # rebuild ``top`` as its leading text and the kept elements, then drop its tag
+    old = list(top)
+    kept_ids = set()
+    text: list[str] = []
+    last: Optional[etree._Element] = None
+    lead = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            text.append(piece)
+            continue
+        joined = "".join(text)
+        text = []
+        if last is None:
+            lead = joined
+        else:
+            last.tail = joined or None
+        top.append(piece)
+        kept_ids.add(id(piece))
+        last = piece
+    joined = "".join(text)
+    if last is None:
+        lead = joined
+    else:
+        last.tail = joined or None
+    for child in old:
+        if id(child) not in kept_ids:
+            top.remove(child)
+    top.text = lead or None
+    top.drop_tag()
+
+
+class _DepthCapper(HTMLParser):
+    """Re-emit HTML without the start and end tags nested deeper than ``limit``.
+
+    Only for sources nested deeper than libxml2 parses: the open elements are
+    tracked with HTML's common implied end tags (``li``, ``p``, ``td`` …); a
+    dropped block element leaves a space so words stay apart.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.limit = limit
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, emitted)
+        self.open: dict[str, int] = {}
+        self.kept = 0
+        self.dropped = 0
+
+    def _pop(self) -> tuple[str, bool]:
+        tag, emitted = self.stack.pop()
+        self.open[tag] -= 1
+        if emitted:
+            self.kept -= 1
+        return tag, emitted
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        raw = self.get_starttag_text() or f"<{tag}>"
+        if tag in _VOID:
+            self.out.append(raw)
+            return
+        closes = _CLOSES.get(tag)
+        if closes and self.stack and self.stack[-1][0] in closes:
+            _t, emitted = self._pop()
+            if not emitted and _t in _BLOCK:
+                self.out.append(" ")
+        emit = self.kept < self.limit or tag in self.CDATA_CONTENT_ELEMENTS  # their text is raw
+        self.stack.append((tag, emit))
+        self.open[tag] = self.open.get(tag, 0) + 1
+        if emit:
+            self.kept += 1
+            self.out.append(raw)
+        else:
+            self.dropped += 1
+            if tag in _BLOCK:
+                self.out.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self.out.append(self.get_starttag_text() or f"<{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open.get(tag):
+            return  # a stray end tag: the HTML parser ignores it too
+        while self.stack:
+            t, emitted = self._pop()
+            if emitted:
+                self.out.append(f"</{t}>")
+            elif t in _BLOCK:
+                self.out.append(" ")
+            if t == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data if self.cdata_elem else _escape(data, quote=False))
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")

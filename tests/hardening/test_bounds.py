@@ -3,6 +3,7 @@ memory that grows with the input."""
 
 from __future__ import annotations
 
+import re
 import resource
 import subprocess
 import sys
@@ -124,16 +125,20 @@ def test_nested_content_transforms_linear(kind):
 
 
 @pytest.mark.parametrize("tag", ["div", "blockquote", "ul-li", "em"])
-@pytest.mark.xfail(strict=True, reason=(
-    "migrate/transforms/html_markdown.py html_to_markdown: lxml.html's parser stops at 255 "
-    "nested elements and drops what is deeper, with no finding (html-to-markdown also drops "
-    "lists nested ~1,000 deep)"))
-def test_deeply_nested_html_keeps_its_text(tag):
-    n = 600
+@pytest.mark.parametrize("n", [600, 5000])
+def test_deeply_nested_html_keeps_its_text(tag, n):
+    """Beyond libxml2's depth limit (255, 2,048 with huge_tree) and html-to-markdown's
+    (~1,000 nested lists), the deepest wrappers are unwrapped and every word is kept."""
     open_, close = ("<ul><li>", "</li></ul>") if tag == "ul-li" else (f"<{tag}>", f"</{tag}>")
+    html = "".join(f"{open_}w{i} " for i in range(n)) + "deepword" + "".join(f" t{i}{close}" for i in range(n))
     ctx = TransformContext()
-    md = html_to_markdown(open_ * n + "deepword" + close * n, ctx)
-    assert "deepword" in md or len(ctx.report)
+    md = html_to_markdown(html, ctx)
+    assert "deepword" in md
+    words = set(re.findall(r"\b[wt]\d+\b", md))
+    assert words == {f"{c}{i}" for c in "wt" for i in range(n)}
+    assert "html-nesting-flattened" in ctx.report.counts
+    assert_linear(lambda k: open_ * k + "deepword" + close * k,
+                  lambda t: html_to_markdown(t, TransformContext()), small=1000, large=5000, limit=10, rounds=2)
 
 
 @pytest.mark.parametrize("writer", ["hugo", "jekyll", "pelican", "wxr", "ghost"])
