@@ -104,6 +104,8 @@ class OutputTree:
             self.commit()
         else:
             self.abort()
+            if _is_write_error(exc):  # from a file a writer streamed into
+                raise _os_error(exc, self.target) from exc
 
     def path(self, rel: str) -> Path:
         """The absolute temporary path for ``rel``, checked and registered once."""
@@ -117,8 +119,16 @@ class OutputTree:
         try:
             full.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _os_error(exc, full.parent) from exc
+            raise _os_error(exc, self._shown(full.parent)) from exc
         return full
+
+    def _shown(self, full: Path) -> Path:
+        """``full`` (inside the temporary folder) as the path it will have in the output."""
+        assert self.tmp is not None
+        try:
+            return self.target / full.relative_to(self.tmp)
+        except ValueError:
+            return full
 
     def exists(self, rel: str) -> bool:
         return str(check_relpath(rel)).casefold() in self._written
@@ -132,7 +142,7 @@ class OutputTree:
             with open(full, "xb") as fh:
                 fh.write(data)
         except OSError as exc:
-            raise _os_error(exc, full) from exc
+            raise _os_error(exc, self._shown(full)) from exc
 
     def open(self, rel: str, mode: str = "w", **kw: Any) -> IO:
         """Open a new file for streaming writes (``w``/``wb`` only)."""
@@ -144,7 +154,7 @@ class OutputTree:
                 return open(full, "x", encoding=kw.pop("encoding", "utf-8"), newline=kw.pop("newline", "\n"), **kw)
             return open(full, "xb")
         except OSError as exc:
-            raise _os_error(exc, full) from exc
+            raise _os_error(exc, self._shown(full)) from exc
 
     def commit(self) -> None:
         assert self.tmp is not None
@@ -210,6 +220,16 @@ class OutputFile:
                 os.unlink(self._tmp)
             except OSError:
                 pass
+            if _is_write_error(exc):
+                raise _os_error(exc, self.target) from exc
+
+
+#: errors only a write gives: raised inside a writer, they are about the output.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
+def _is_write_error(exc: BaseException | None) -> bool:
+    return isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS
 
 
 def _os_error(exc: OSError, where: Path) -> OutputError:
