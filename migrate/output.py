@@ -91,6 +91,7 @@ class OutputTree:
         if self.target.exists() and not self.target.is_dir():
             raise OutputError("the output path exists and is not a folder", file=str(self.target))
         parent = self.target.parent
+        _check_parent(self.target)
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=parent))
@@ -192,6 +193,7 @@ class OutputFile:
     def __enter__(self) -> IO:
         if self.target.is_dir():
             raise OutputError("the output path is a folder; give a file name", file=str(self.target))
+        _check_parent(self.target)
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent)
@@ -222,6 +224,15 @@ class OutputFile:
                 pass
             if _is_write_error(exc):
                 raise _os_error(exc, self.target) from exc
+
+
+def _check_parent(target: Path) -> None:
+    """Refuse, naming it, a file where the output's folder (or one above it) should be."""
+    for p in target.parents:
+        if p.exists() or p.is_symlink():
+            if not p.is_dir():
+                raise OutputError(f"cannot write {target} inside it: it is a file, not a folder", file=str(p))
+            return
 
 
 #: errors only a write gives: raised inside a writer, they are about the output.
