@@ -18,5 +18,3 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test,dask]"
-# Pelican builds the generated Pelican sites; Markdown is its reader for .md
-python3 -m pip install -q --disable-pip-version-check "pelican[markdown]>=4.8" markdown
