@@ -13,12 +13,19 @@ import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
+import time
 import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from migrate.errors import OutputError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no stale temporaries are removed
+    fcntl = None  # type: ignore[assignment]
 
 #: A file every output folder carries, so a later run knows it may replace it.
 MARKER = ".wpmigrate"
@@ -80,6 +87,7 @@ class OutputTree:
         self.force = force
         self._written: set[str] = set()
         self.tmp: Path | None = None
+        self._lock: int | None = None
 
     def __enter__(self) -> "OutputTree":
         if not self.force and not _may_replace(self.target):
@@ -95,8 +103,10 @@ class OutputTree:
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=parent))
+            self._lock = _lock(os.open(self.tmp, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)))
         except OSError as exc:
             raise _os_error(exc, parent) from exc
+        _remove_stale_temps(self.target, self.tmp)
         self.write_text(MARKER, "This folder was written by wpmigrate; a new run may replace it.\n")
         return self
 
@@ -174,11 +184,18 @@ class OutputTree:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         self.tmp = None
+        self._unlock()
 
     def abort(self) -> None:
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
 
 class OutputFile:
@@ -197,9 +214,11 @@ class OutputFile:
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent)
+            _lock(fd)  # released when the file is closed
             self._fh = os.fdopen(fd, "wb") if self.binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise _os_error(exc, self.target) from exc
+        _remove_stale_temps(self.target, Path(self._tmp))
         return self._fh
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -233,6 +252,57 @@ def _check_parent(target: Path) -> None:
             if not p.is_dir():
                 raise OutputError(f"cannot write {target} inside it: it is a file, not a folder", file=str(p))
             return
+
+
+def _lock(fd: int) -> int:
+    """Hold an exclusive lock on a temporary output while it is being written."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+#: A temporary sibling younger than this may be a concurrent run's, not yet locked.
+_STALE_AFTER = 1.0
+
+
+def _remove_stale_temps(target: Path, mine: Path) -> None:
+    """Remove what killed runs writing ``target`` left beside it.
+
+    Only siblings named exactly as this target's temporaries
+    (``.NAME.tmp-XXXXXXXX``), regular files or real folders (holding our
+    marker, or empty), not locked by a live run and older than a second.
+    """
+    if fcntl is None:
+        return
+    rx = re.compile(rf"^\.{re.escape(target.name)}\.tmp-[a-z0-9_]{{8}}$")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    now = time.time()
+    for e in entries:
+        if not rx.match(e.name) or e.name == mine.name:
+            continue
+        try:
+            st = e.stat(follow_symlinks=False)
+            is_dir = stat.S_ISDIR(st.st_mode)
+            if not (is_dir or stat.S_ISREG(st.st_mode)) or now - st.st_mtime < _STALE_AFTER:
+                continue
+            if is_dir and not (os.path.isfile(os.path.join(e.path, MARKER)) or not os.listdir(e.path)):
+                continue
+            fd = os.open(e.path, os.O_RDONLY | os.O_NOFOLLOW | (getattr(os, "O_DIRECTORY", 0) if is_dir else 0))
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if is_dir:
+                shutil.rmtree(e.path)
+            else:
+                os.unlink(e.path)
+        except OSError:
+            pass  # a live run holds it, or it went away
+        finally:
+            os.close(fd)
 
 
 #: errors only a write gives: raised inside a writer, they are about the output.
