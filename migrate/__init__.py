@@ -94,15 +94,26 @@ def convert(
     recover: bool = False,
     filters: Mapping[str, Any] | None = None,
     report: Report | None = None,
+    progress: Any = None,
 ) -> Report:
-    """Read ``inputs`` and write them as ``to`` into ``output``; return the loss report."""
+    """Read ``inputs`` and write them as ``to`` into ``output``; return the loss report.
+
+    ``progress`` (a :class:`migrate.progress.Progress`) is told of every item
+    the writer takes, for a live display of a long conversion.
+    """
     rep = report if report is not None else Report()
     export = read(inputs, recover=recover, report=rep)
     if filters:
         from migrate.filters import apply_filters
 
         export = apply_filters(export, filters)
-    return write(export, to, output, options, rep)
+    if progress is None:
+        return write(export, to, output, options, rep)
+    from migrate.progress import estimate_items, tracking
+
+    files = _paths(inputs)
+    with tracking(progress, export, Path(files[0]).name, estimate_items(files)) as tracked:
+        return write(tracked, to, output, options, rep)
 
 
 def info(export_or_paths: Export | PathLike | Iterable[PathLike], *, recover: bool = False) -> dict:

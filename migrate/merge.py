@@ -32,16 +32,11 @@ from migrate.model import Comment, Export, Post
 
 
 def _base_stream(export: Export):
+    """The WXR reader's stream behind ``export`` (through filters and wrappers)."""
     from migrate.readers.wxr import WxrExport
 
-    seen = 0
-    while export is not None and seen < 10:
-        owner = getattr(export.open_posts, "__self__", None)
-        if isinstance(owner, WxrExport):
-            return owner
-        export = export.extra_info.get("unfiltered")
-        seen += 1
-    return None
+    stream = export.extra_info.get("stream")
+    return stream if isinstance(stream, WxrExport) else None
 
 
 def _fingerprint(p: Post) -> tuple:

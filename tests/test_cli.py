@@ -76,3 +76,11 @@ def test_split_size_writes_parts_that_read_back_whole(generated_200, tmp_path):
     parts = sorted(out.parent.glob("site.*.xml"))
     assert len(parts) > 1 and all(f"Wrote {p}" in done.stderr for p in parts)
     assert json.loads(run("info", "--json", str(out.parent)).stdout)["items"] == expected["items"]
+
+
+def test_convert_shows_progress_lines_when_not_a_terminal(tmp_path):
+    done = run("convert", str(SAMPLES / "site-structure.xml"), "--to", "json", "-o", str(tmp_path / "d.json"))
+    assert done.returncode == 0, done.stderr
+    assert "[done] site-structure.xml:" in done.stderr
+    quiet = run("convert", str(SAMPLES / "site-structure.xml"), "--to", "json", "-o", str(tmp_path / "q.json"), "-q")
+    assert "[done]" not in quiet.stderr

@@ -12,6 +12,7 @@ import migrate
 from migrate.cli._options import inputs_argument, recover_option
 from migrate.errors import Report, UsageError
 from migrate.output import OutputFile
+from migrate.progress import make_progress
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -87,7 +88,8 @@ def command(inputs: tuple[str, ...], to: str, output: str, recover: bool, media_
         "authors": authors, "no_comments": no_comments, "approved_only": approved_only,
         "anonymize": anonymize,
     }.items() if v}
-    report = migrate.convert(inputs, to, output, options, recover=recover, filters=filters)
+    with make_progress(quiet=quiet) as progress:
+        report = migrate.convert(inputs, to, output, options, recover=recover, filters=filters, progress=progress)
     if report_path:
         with OutputFile(report_path) as fh:
             json.dump(report.to_dict(), fh, indent=2, ensure_ascii=False)
