@@ -8,17 +8,8 @@ from pathlib import Path
 
 import click
 
+from migrate.cli._options import parse_params
 from migrate.errors import UsageError
-
-
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"-O takes KEY=VALUE, got {pair!r}")
-        out[key.strip()] = value
-    return out
 
 
 def _on_signal(signum, frame):  # noqa: ARG001
@@ -66,7 +57,7 @@ def command(source: str, to: str | None, output: str | None, jobs: int | None, e
     if Path(source).is_dir():
         if not to or not output:
             raise UsageError("a folder of exports needs --to FORMAT and -o OUTPUT_ROOT")
-        batch = discover(source, to, output, options=_parse_params(params), recover=recover)
+        batch = discover(source, to, output, options=parse_params(params), recover=recover)
     else:
         if params or recover:
             raise UsageError("-O and --recover are for a folder of exports; put options in the manifest")

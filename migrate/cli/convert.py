@@ -9,20 +9,10 @@ from typing import Any
 import click
 
 import migrate
-from migrate.cli._options import inputs_argument, recover_option
-from migrate.errors import Report, UsageError
+from migrate.cli._options import inputs_argument, parse_params, recover_option
+from migrate.errors import Report
 from migrate.output import OutputFile
 from migrate.progress import make_progress
-
-
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"-O takes KEY=VALUE, got {pair!r}")
-        out[key.strip()] = value
-    return out
 
 
 def print_loss_report(report: Report, *, quiet: bool = False) -> None:
@@ -77,7 +67,7 @@ def command(inputs: tuple[str, ...], to: str, output: str, recover: bool, media_
     """Convert an export (one site, one or more files) to another format."""
     options: dict[str, Any] = {
         "media_dir": media_dir, "download_media": download_media, "comments": comments,
-        "force": force, **_parse_params(params),
+        "force": force, **parse_params(params),
     }
     if front_matter:
         options["front_matter"] = front_matter
