@@ -21,6 +21,7 @@ import yaml
 
 from migrate.batch.jobs import JobSpec
 from migrate.errors import ConfigError, UsageError
+from migrate.output import safe_component
 
 STATE_NAME = ".wpmigrate-batch.json"
 LOG_NAME = ".wpmigrate-batch.log"
@@ -334,9 +335,10 @@ def load_manifest(path: str | os.PathLike, *, output_root: str | None = None,
         entries = job["inputs"] if isinstance(job["inputs"], list) else [job["inputs"]]
         files, problems = resolve_inputs(entries, base)
         if "output" in job:
-            output = _abs(job["output"], base)
+            output = _abs(job["output"], base)  # the user's choice, like convert's -o
         else:
-            output = str(root / (job["name"] + (suffix if kind == "file" else "")))
+            # the name as a file name: Windows device names, trailing dots, ':' … neutralised
+            output = str(root / (safe_component(job["name"], fallback="job") + (suffix if kind == "file" else "")))
         options = _resolve_path_options(_merge(defaults, job, "options"), base)
         recover = job.get("recover", defaults.get("recover", False))
         specs.append(JobSpec(
