@@ -348,6 +348,11 @@ def load_manifest(path: str | os.PathLike, *, output_root: str | None = None,
         ))
     batch = Batch(root=root, jobs=specs, source=file)
     check_batch(batch, lines={s.name: s.origin for s in specs}, file=file)
+    manifest_key = _key(str(mpath))
+    for spec in specs:
+        if not is_url(spec.output) and manifest_key[: len(_key(spec.output))] == _key(spec.output):
+            raise ConfigError(f"job {spec.name!r}: its output {spec.output} would replace the manifest itself",
+                              file=file, line=_line_of(spec.origin))
     return batch
 
 
