@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -426,10 +427,13 @@ def check_batch(batch: Batch, *, lines: dict[str, str], file: str) -> None:
     """Names unique; outputs distinct, not nested, not the batch's own files, not inputs."""
     seen: dict[str, JobSpec] = {}
     for spec in batch.jobs:
-        if spec.name in seen:
-            raise ConfigError(f"job name {spec.name!r} is used twice (also at {seen[spec.name].origin})",
+        key = unicodedata.normalize("NFC", spec.name).casefold()  # one file name on macOS and Windows
+        if key in seen:
+            also = seen[key]
+            same = "" if also.name == spec.name else f" (as {also.name!r}: names differing only in case are one name)"
+            raise ConfigError(f"job name {spec.name!r} is used twice{same} (also at {also.origin})",
                               file=file, line=_line_of(spec.origin))
-        seen[spec.name] = spec
+        seen[key] = spec
     root_key = _key(str(batch.root))
     reserved = {_key(str(p)): p.name for p in (batch.state_path, batch.log_path, batch.report_path,
                                                 batch.root / LOCK_NAME)}
