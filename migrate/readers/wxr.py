@@ -15,7 +15,8 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable, Iterator
+from dataclasses import fields as dataclass_fields
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from lxml import etree
 
@@ -409,40 +410,57 @@ def read_header(source: InputSource, options: ReadOptions, report: Report) -> _H
 # Field dispatch for items and comments. Keys are ``prefix:local`` names;
 # lookups go through a cache keyed by the raw ``{uri}local`` tag, so each
 # child costs one dict lookup whatever the namespace URI of the file.
-_TEXT, _INT, _META, _COMMENT, _CATEGORY, _STICKY, _DESCRIPTION = range(7)
+#
+# A child's code says where its value goes: ``0 <= code < _INT_BASE`` is the
+# index of a text value, ``_INT_BASE <= code`` an integer value at
+# ``code - _INT_BASE``; negative codes are the elements read in their own way.
+_INT_BASE = 100
+_META, _COMMENT, _CATEGORY, _STICKY, _DESCRIPTION = -1, -2, -3, -4, -5
 
-_COMMENT_SPEC: dict[str, tuple[int, str]] = {
-    "wp:comment_id": (_INT, "id"), "wp:comment_parent": (_INT, "parent"),
-    "wp:comment_user_id": (_INT, "user_id"), "wp:comment_type": (_TEXT, "type"),
-    "wp:comment_approved": (_TEXT, "approved"), "wp:comment_author": (_TEXT, "author"),
-    "wp:comment_author_email": (_TEXT, "author_email"), "wp:comment_author_url": (_TEXT, "author_url"),
-    "wp:comment_author_IP": (_TEXT, "author_ip"), "wp:comment_date": (_TEXT, "local"),
-    "wp:comment_date_gmt": (_TEXT, "gmt"), "wp:comment_content": (_TEXT, "content"),
-    "wp:commentmeta": (_META, ""),
+# Comment values, in the order they are passed to the constructor below.
+(_C_ID, _C_PARENT, _C_TYPE, _C_APPROVED, _C_AUTHOR, _C_EMAIL, _C_URL, _C_IP,
+ _C_LOCAL, _C_GMT, _C_CONTENT, _C_USER) = range(12)
+_COMMENT_DEFAULTS = [0, 0, "", "1", "", "", "", "", "", "", "", 0]
+_COMMENT_SPEC: dict[str, int] = {
+    "wp:comment_id": _INT_BASE + _C_ID, "wp:comment_parent": _INT_BASE + _C_PARENT,
+    "wp:comment_user_id": _INT_BASE + _C_USER, "wp:comment_type": _C_TYPE,
+    "wp:comment_approved": _C_APPROVED, "wp:comment_author": _C_AUTHOR,
+    "wp:comment_author_email": _C_EMAIL, "wp:comment_author_url": _C_URL,
+    "wp:comment_author_IP": _C_IP, "wp:comment_date": _C_LOCAL,
+    "wp:comment_date_gmt": _C_GMT, "wp:comment_content": _C_CONTENT,
+    "wp:commentmeta": _META,
 }
-_POST_SPEC: dict[str, tuple[int, str]] = {
-    "title": (_TEXT, "title"), "link": (_TEXT, "link"), "guid": (_TEXT, "guid"),
-    "pubDate": (_TEXT, "pub_date"), "dc:creator": (_TEXT, "creator"),
-    "content:encoded": (_TEXT, "content"), "excerpt:encoded": (_TEXT, "excerpt"),
-    "wp:comment_status": (_TEXT, "comment_status"), "wp:ping_status": (_TEXT, "ping_status"),
-    "wp:post_name": (_TEXT, "slug"), "wp:status": (_TEXT, "status"), "wp:post_type": (_TEXT, "type"),
-    "wp:post_password": (_TEXT, "password"), "wp:attachment_url": (_TEXT, "attachment_url"),
-    "wp:post_date": (_TEXT, "d_local"), "wp:post_date_gmt": (_TEXT, "d_gmt"),
-    "wp:post_modified": (_TEXT, "m_local"), "wp:post_modified_gmt": (_TEXT, "m_gmt"),
-    "wp:post_id": (_INT, "id"), "wp:post_parent": (_INT, "parent"), "wp:menu_order": (_INT, "menu_order"),
-    "category": (_CATEGORY, ""), "wp:postmeta": (_META, ""), "wp:comment": (_COMMENT, ""),
-    "wp:is_sticky": (_STICKY, ""), "description": (_DESCRIPTION, ""),
+
+# Item values: the dates are None until read (``has_modified`` tells whether
+# the file had wp:post_modified), the sticky flag None until read.
+(_P_ID, _P_TYPE, _P_STATUS, _P_TITLE, _P_LINK, _P_GUID, _P_PUB, _P_CREATOR, _P_CONTENT, _P_EXCERPT,
+ _P_COMMENT_STATUS, _P_PING_STATUS, _P_SLUG, _P_PARENT, _P_MENU_ORDER, _P_PASSWORD, _P_ATTACHMENT_URL,
+ _P_D_LOCAL, _P_D_GMT, _P_M_LOCAL, _P_M_GMT, _P_STICKY) = range(22)
+_POST_DEFAULTS = [0, "post", "publish", "", "", "", "", "", "", "", "", "", "", 0, 0, "", "",
+                  None, None, None, None, None]
+_POST_SPEC: dict[str, int] = {
+    "title": _P_TITLE, "link": _P_LINK, "guid": _P_GUID,
+    "pubDate": _P_PUB, "dc:creator": _P_CREATOR,
+    "content:encoded": _P_CONTENT, "excerpt:encoded": _P_EXCERPT,
+    "wp:comment_status": _P_COMMENT_STATUS, "wp:ping_status": _P_PING_STATUS,
+    "wp:post_name": _P_SLUG, "wp:status": _P_STATUS, "wp:post_type": _P_TYPE,
+    "wp:post_password": _P_PASSWORD, "wp:attachment_url": _P_ATTACHMENT_URL,
+    "wp:post_date": _P_D_LOCAL, "wp:post_date_gmt": _P_D_GMT,
+    "wp:post_modified": _P_M_LOCAL, "wp:post_modified_gmt": _P_M_GMT,
+    "wp:post_id": _INT_BASE + _P_ID, "wp:post_parent": _INT_BASE + _P_PARENT,
+    "wp:menu_order": _INT_BASE + _P_MENU_ORDER,
+    "category": _CATEGORY, "wp:postmeta": _META, "wp:comment": _COMMENT,
+    "wp:is_sticky": _STICKY, "description": _DESCRIPTION,
 }
-_comment_cache: dict[object, tuple[int, str] | None] = {}
-_post_cache: dict[object, tuple[int, str] | None] = {}
+_META_SPEC: dict[str, int] = {"wp:meta_key": 0, "wp:meta_value": 1}
+_comment_cache: dict[object, int | None] = {}
+_post_cache: dict[object, int | None] = {}
+_meta_cache: dict[object, int | None] = {}
 
 
-def _spec(cache: dict, table: dict, tag: object) -> tuple[int, str] | None:
-    try:
-        return cache[tag]
-    except KeyError:
-        spec = cache[tag] = table.get(tag_key(tag) or "")
-        return spec
+def _spec(cache: dict, table: dict, tag: object) -> int | None:
+    code = cache[tag] = table.get(tag_key(tag) or "")
+    return code
 
 
 def _to_int(text: str | None) -> int:
@@ -455,75 +473,136 @@ def _to_int(text: str | None) -> int:
             return 0
 
 
-def _comment(el: etree._Element, file: str) -> Comment:
-    f: dict = {}
-    meta = []
-    extra = []
-    for i, c in enumerate(el):
+def _fast_constructor(cls: type) -> Callable:
+    """A function building ``cls`` from all its fields, positionally.
+
+    The same object as ``cls(*values)`` (a frozen dataclass's ``__init__``
+    sets each field with ``object.__setattr__``, and so does this), without
+    the call's argument handling: the reader builds a million of these.
+    """
+    names = [f.name for f in dataclass_fields(cls)]
+    args = ", ".join(names)
+    body = "".join(f"    _set(o, {n!r}, {n})\n" for n in names)
+    ns: dict = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    exec(f"def make({args}):\n    o = _new(_cls)\n{body}    return o\n", ns)
+    return ns["make"]
+
+
+_new_comment = _fast_constructor(Comment)
+_new_post = _fast_constructor(Post)
+_new_date = _fast_constructor(WPDate)
+_new_source = _fast_constructor(Source)
+_new_termref = _fast_constructor(TermRef)
+_NO_DATE = WPDate()
+
+
+def _meta_pair(el: etree._Element) -> tuple[str, str]:
+    key = value = ""
+    cache = _meta_cache
+    for c in el:
         tag = c.tag
-        spec = _comment_cache[tag] if tag in _comment_cache else _spec(_comment_cache, _COMMENT_SPEC, tag)
-        if spec is None:
+        try:
+            code = cache[tag]
+        except KeyError:
+            code = _spec(cache, _META_SPEC, tag)
+        if code == 0:
+            key = c.text or ""
+        elif code == 1:
+            value = c.text or ""
+    return (key, value)
+
+
+def _comment(el: etree._Element, file: str) -> Comment:
+    v = _COMMENT_DEFAULTS[:]
+    meta = extra = None
+    cache = _comment_cache
+    for c in el:
+        tag = c.tag
+        try:
+            code = cache[tag]
+        except KeyError:
+            code = _spec(cache, _COMMENT_SPEC, tag)
+        if code is None:
             if isinstance(tag, str):
-                extra.append(_extra(c, i))
-            continue
-        kind, name = spec
-        if kind == _TEXT:
-            f[name] = c.text or ""
-        elif kind == _INT:
-            f[name] = _to_int(c.text)
+                if extra is None:
+                    extra = []
+                extra.append(_extra(c, el.index(c)))
+        elif code >= _INT_BASE:
+            t = c.text
+            try:
+                v[code - _INT_BASE] = int(t) if t else 0
+            except ValueError:
+                v[code - _INT_BASE] = _to_int(t)
+        elif code >= 0:
+            v[code] = c.text or ""
         else:
-            meta.append(_meta(c))
-    date = WPDate(f.pop("local", ""), f.pop("gmt", ""))
-    f.setdefault("id", 0)
-    return Comment(date=date, meta=tuple(meta), extra=tuple(extra), source=Source(file, el.sourceline), **f)
+            if meta is None:
+                meta = []
+            meta.append(_meta_pair(c))
+    return _new_comment(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], _new_date(v[8], v[9]), v[10], v[11],
+        tuple(meta) if meta else (), tuple(extra) if extra else (), _new_source(file, el.sourceline),
+    )
 
 
 def parse_item(el: etree._Element, file: str) -> Post:
     """One ``<item>`` element to a :class:`Post`."""
-    f: dict = {}
-    terms = []
-    meta = []
-    comments = []
-    extra = []
+    v = _POST_DEFAULTS[:]
+    terms = meta = comments = extra = None
     seen_description = False
-    for i, c in enumerate(el):
+    cache = _post_cache
+    for c in el:
         tag = c.tag
-        spec = _post_cache[tag] if tag in _post_cache else _spec(_post_cache, _POST_SPEC, tag)
-        if spec is not None:
-            kind, name = spec
-            if kind == _TEXT:
-                f[name] = c.text or ""
+        try:
+            code = cache[tag]
+        except KeyError:
+            code = _spec(cache, _POST_SPEC, tag)
+        if code is not None:
+            if code >= _INT_BASE:
+                t = c.text
+                try:
+                    v[code - _INT_BASE] = int(t) if t else 0
+                except ValueError:
+                    v[code - _INT_BASE] = _to_int(t)
                 continue
-            if kind == _INT:
-                f[name] = _to_int(c.text)
+            if code >= 0:
+                v[code] = c.text or ""
                 continue
-            if kind == _COMMENT:
+            if code == _COMMENT:
+                if comments is None:
+                    comments = []
                 comments.append(_comment(c, file))
                 continue
-            if kind == _META:
-                meta.append(_meta(c))
+            if code == _META:
+                if meta is None:
+                    meta = []
+                meta.append(_meta_pair(c))
                 continue
-            if kind == _CATEGORY:
-                terms.append(TermRef(c.get("domain", ""), c.get("nicename", ""), c.text or ""))
+            if code == _CATEGORY:
+                if terms is None:
+                    terms = []
+                terms.append(_new_termref(c.get("domain", ""), c.get("nicename", ""), c.text or ""))
                 continue
-            if kind == _STICKY:
-                f["sticky"] = (c.text or "").strip() == "1"
-                f["has_sticky"] = True
+            if code == _STICKY:
+                v[_P_STICKY] = (c.text or "").strip() == "1"
                 continue
             if not seen_description and not c.text and not len(c):
                 seen_description = True  # always empty in WXR; the writer puts it back
                 continue
         if isinstance(tag, str):
-            extra.append(_extra(c, i))
-    f.setdefault("id", 0)
-    f.setdefault("has_sticky", False)
-    has_modified = "m_local" in f or "m_gmt" in f
-    date = WPDate(f.pop("d_local", ""), f.pop("d_gmt", ""))
-    modified = WPDate(f.pop("m_local", ""), f.pop("m_gmt", ""))
-    return Post(
-        date=date, modified=modified, has_modified=has_modified,
-        terms=tuple(terms), meta=tuple(meta), comments=tuple(comments), extra=tuple(extra),
-        source=Source(file, el.sourceline), **f,
+            if extra is None:
+                extra = []
+            extra.append(_extra(c, el.index(c)))
+    d_local, d_gmt, m_local, m_gmt, sticky = v[17], v[18], v[19], v[20], v[21]
+    has_modified = m_local is not None or m_gmt is not None
+    date = _NO_DATE if d_local is None and d_gmt is None else _new_date(d_local or "", d_gmt or "")
+    modified = _new_date(m_local or "", m_gmt or "") if has_modified else _NO_DATE
+    return _new_post(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], date, modified,
+        v[10], v[11], v[12], v[13], v[14], v[15], sticky is True, v[16],
+        tuple(terms) if terms else (), tuple(meta) if meta else (),
+        tuple(comments) if comments else (), tuple(extra) if extra else (),
+        _new_source(file, el.sourceline), has_modified, sticky is not None,
     )
 
 
