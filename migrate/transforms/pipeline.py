@@ -28,7 +28,7 @@ from migrate.transforms.shortcodes import CODE_TAGS, KNOWN_TAGS, expand_shortcod
 from migrate.transforms.wpautop import has_blocks, shortcode_unautop, wp_html_split, wpautop
 
 __all__ = [
-    "prepare_html", "to_markdown", "comment_to_markdown", "excerpt_of",
+    "prepare_html", "to_markdown", "comment_html", "comment_to_markdown", "excerpt_of",
     "rewrite_urls", "make_clickable",
 ]
 
@@ -210,8 +210,18 @@ def comment_to_markdown(content: str, ctx: TransformContext) -> str:
     """
     if not content:
         return ""
-    html = wpautop(make_clickable(content))
-    return html_to_markdown(rewrite_urls(html, ctx), ctx)
+    return html_to_markdown(comment_html(content, ctx), ctx)
+
+
+def comment_html(content: str, ctx: TransformContext) -> str:
+    """Comment text as the HTML WordPress shows (``make_clickable``, ``wpautop``, URLs rewritten).
+
+    What :func:`comment_to_markdown` converts; a writer that wants both forms
+    computes this once and converts it with ``html_to_markdown``.
+    """
+    if not content:
+        return ""
+    return rewrite_urls(wpautop(make_clickable(content)), ctx)
 
 
 # ------------------------------------------------------------ excerpts

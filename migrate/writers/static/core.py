@@ -41,14 +41,13 @@ from migrate.output import OutputTree, safe_component
 from migrate.threads import build_threads, comment_sort_key, walk
 from migrate.transforms.context import AttachmentInfo, TransformContext
 from migrate.transforms.links import MediaStore, UrlMap, upload_relpath
-from migrate.transforms.pipeline import (
-    comment_to_markdown, excerpt_of, make_clickable, rewrite_urls, to_markdown,
-)
+from migrate.transforms.html_markdown import html_to_markdown
+from migrate.transforms.pipeline import comment_html, to_markdown
 from migrate.transforms.text import visible_text
-from migrate.transforms.wpautop import wpautop
 from migrate.writers.static import frontmatter
 
-__all__ = ["Flavour", "Entry", "Planner", "StaticWriter", "make_writer", "hugo_escape", "email_hash"]
+__all__ = ["Flavour", "Entry", "Planner", "StaticWriter", "make_writer", "hugo_escape", "email_hash",
+           "comments_json"]
 
 #: Post types that are never pages of the site (media, menus, editor internals).
 SKIP_TYPES = frozenset({
@@ -104,6 +103,19 @@ def hugo_escape(body: str) -> str:
     body = _HUGO_SC.sub(sub, body)
     # an opener left without its closer
     return re.sub(r"\{\{([<%])(?!/\*)", lambda m: "{{" + ("&lt;" if m.group(1) == "<" else "&#37;"), body)
+
+
+def comments_json(post_id: int, records: list[dict]) -> str:
+    """A comment-thread data file: ``{"comments": [...], "post_id": N}``, one comment a line.
+
+    Each comment goes through the C JSON encoder (``indent`` would force the
+    pure-Python one, the dearest part of writing a thread).
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    if not records:
+        return f'{{"comments": [], "post_id": {post_id}}}\n'
+    return ('{"comments": [\n' + ",\n".join(dumps(r) for r in records)
+            + f'\n], "post_id": {post_id}}}\n')
 
 
 def escape_body_start(body: str) -> str:
@@ -619,6 +631,29 @@ class Planner:
 # ---------------------------------------------------------------- pass two
 
 
+class _Secrets:
+    """The commenters' e-mail addresses and IPs of one post, found in any case in one pass.
+
+    ``sub`` lower-cases the text once and looks for each secret in it; only
+    a text that holds one (rare) goes through a regular expression.
+    """
+
+    __slots__ = ("items", "lowered")
+
+    def __init__(self, comments: Iterable[Comment]) -> None:
+        self.items = sorted({s for c in comments for s in (c.author_email.strip(), c.author_ip.strip()) if s},
+                            key=len, reverse=True)
+        self.lowered = [s.lower() for s in self.items]
+
+    def sub(self, text: str) -> tuple[str, bool]:
+        low = text.lower()
+        found = [s for s, lo in zip(self.items, self.lowered) if lo in low]
+        if not found:
+            return text, False
+        pattern = re.compile("|".join(re.escape(s) for s in found), re.I)
+        return pattern.sub("[removed]", text), True
+
+
 class StaticWriter:
     def __init__(self, flavour_cls: type[Flavour]) -> None:
         self.flavour_cls = flavour_cls
@@ -826,8 +861,7 @@ class _Run:
             hidden[p.id] = p.parent
         roots = build_threads(thread, report=self.report, item_id=post.id, item_title=post.title or None,
                               ancestors=hidden)
-        secrets = sorted({s for c in post.comments for s in (c.author_email.strip(), c.author_ip.strip()) if s},
-                         key=len, reverse=True)
+        secrets = _Secrets(post.comments) if post.comments else None
         records: list[dict] = []
         for node in walk(roots):
             records.append(self._record(node.comment, node.parent, node.depth, ctx, secrets))
@@ -857,21 +891,20 @@ class _Run:
                              f"under their nearest ancestor there: {self.flavour.name}'s templates cannot nest deeper",
                              item_id=entry.id, item_title=entry.title)
 
-    def _redact(self, text: str, secrets: list[str], ctx: TransformContext) -> str:
-        hit = False
-        for s in secrets:
-            if s and s.lower() in text.lower():
-                text = re.sub(re.escape(s), "[removed]", text, flags=re.I)
-                hit = True
+    def _redact(self, text: str, secrets: Optional[_Secrets], ctx: TransformContext) -> str:
+        if secrets is None or not text or not secrets.items:
+            return text
+        text, hit = secrets.sub(text)
         if hit:
             ctx.finding("comment-personal-data-removed", "notice",
                         "a comment quoted a commenter's e-mail address or IP; it was replaced by [removed]")
         return text
 
-    def _record(self, c: Comment, parent: int, depth: int, ctx: TransformContext, secrets: list[str]) -> dict:
+    def _record(self, c: Comment, parent: int, depth: int, ctx: TransformContext,
+                secrets: Optional[_Secrets]) -> dict:
         content = self._redact(c.content or "", secrets, ctx)
-        md = comment_to_markdown(content, ctx)
-        html_text = rewrite_urls(wpautop(make_clickable(content)), ctx) if content else ""
+        html_text = comment_html(content, ctx)
+        md = html_to_markdown(html_text, ctx) if content else ""
         url = (c.author_url or "").strip()
         if not re.match(r"^https?://", url, re.I):
             url = ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slugify import slugify
@@ -11,7 +10,7 @@ from migrate.model import Post
 from migrate.output import OutputTree, safe_component
 from migrate.writers.static import frontmatter
 from migrate.writers.static.core import (
-    Entry, Flavour, ItemData, Planner, RunState, escape_body_start, hugo_escape, make_writer,
+    comments_json, Entry, Flavour, ItemData, Planner, RunState, escape_body_start, hugo_escape, make_writer,
 )
 
 __all__ = ["HugoFlavour", "write"]
@@ -89,9 +88,7 @@ class HugoFlavour(Flavour):
         return escape_body_start(hugo_escape(markdown))
 
     def write_comments(self, out: OutputTree, e: Entry, records: list[dict]) -> None:
-        doc = {"post_id": e.id, "comments": records}
-        out.write_text(f"data/comments/{e.key}.json",
-                       json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        out.write_text(f"data/comments/{e.key}.json", comments_json(e.id, records))
 
     def write_site(self, out: OutputTree, planner: Planner, state: RunState) -> None:
         site = planner.site

@@ -10,7 +10,7 @@ from typing import Any
 from migrate.model import Post
 from migrate.output import OutputTree
 from migrate.writers.static.core import (
-    Entry, Flavour, ItemData, Planner, RunState, make_writer,
+    comments_json, Entry, Flavour, ItemData, Planner, RunState, make_writer,
 )
 
 __all__ = ["PelicanFlavour", "write"]
@@ -117,9 +117,7 @@ class PelicanFlavour(Flavour):
         return markdown.lstrip("\n")
 
     def write_comments(self, out: OutputTree, e: Entry, records: list[dict]) -> None:
-        doc = {"post_id": e.id, "comments": records}
-        out.write_text(f"comments/{e.key}.json",
-                       json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        out.write_text(f"comments/{e.key}.json", comments_json(e.id, records))
 
     def redirect_files(self) -> dict[str, str]:
         return {"netlify": "content/extra/_redirects", "nginx": "redirects.map", "json": "redirects.json"}
