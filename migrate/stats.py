@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from migrate.model import Comment, Export
+from migrate.model import _PLAIN_COMMENT_TYPES, Comment, Export
 
 
 def thread_depths(comments: Iterable[Comment]) -> dict[int, int]:
@@ -47,19 +47,29 @@ def info(export: Export) -> dict:
     kinds: Counter = Counter()
     comment_statuses: Counter = Counter()
     items = comments = threaded = max_depth = 0
+    plain = _PLAIN_COMMENT_TYPES
     for post in export.posts():
         items += 1
         post_types[post.type] += 1
         statuses[post.status] += 1
-        if not post.comments:
+        cs = post.comments
+        if not cs:
             continue
-        for c in post.comments:
-            comments += 1
-            kinds[c.kind] += 1
+        comments += len(cs)
+        replies = 0
+        for c in cs:
+            t = c.type
+            kinds["comment" if t in plain else t] += 1
             comment_statuses[c.approved] += 1
             if c.parent != 0:
-                threaded += 1
-        max_depth = max(max_depth, max(thread_depths(post.comments).values()))
+                replies += 1
+        if replies:
+            threaded += replies
+            depth = max(thread_depths(cs).values())
+            if depth > max_depth:
+                max_depth = depth
+        elif max_depth < 1:
+            max_depth = 1  # comments, none a reply: every thread is one deep
     terms: Counter = Counter(t.taxonomy for t in export.site.terms)
     return {
         "wxr_version": export.site.wxr_version,
