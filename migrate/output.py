@@ -83,6 +83,8 @@ class OutputTree:
     """
 
     def __init__(self, target: str | os.PathLike, *, force: bool = False) -> None:
+        if os.fspath(target) == "-":
+            raise OutputError("this format writes a folder, not a stream; give -o FOLDER")
         self.target = Path(target).absolute()
         self.force = force
         self._written: set[str] = set()
@@ -202,12 +204,18 @@ class OutputFile:
     """One file written atomically: ``with OutputFile(p) as fh: fh.write(...)``."""
 
     def __init__(self, target: str | os.PathLike, *, binary: bool = False) -> None:
+        #: ``-`` means standard output, as for most command-line tools.
+        self.stdout = os.fspath(target) == "-"
         self.target = Path(target).absolute()
         self.binary = binary
         self._fh: IO | None = None
         self._tmp: str | None = None
 
     def __enter__(self) -> IO:
+        if self.stdout:
+            import sys
+
+            return sys.stdout.buffer if self.binary else sys.stdout
         if self.target.is_dir():
             raise OutputError("the output path is a folder; give a file name", file=str(self.target))
         _check_parent(self.target)
@@ -222,6 +230,11 @@ class OutputFile:
         return self._fh
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if self.stdout:
+            import sys
+
+            (sys.stdout.buffer if self.binary else sys.stdout).flush()
+            return
         assert self._fh is not None and self._tmp is not None
         try:
             self._fh.close()

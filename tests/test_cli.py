@@ -84,3 +84,12 @@ def test_convert_shows_progress_lines_when_not_a_terminal(tmp_path):
     assert "[done] site-structure.xml:" in done.stderr
     quiet = run("convert", str(SAMPLES / "site-structure.xml"), "--to", "json", "-o", str(tmp_path / "q.json"), "-q")
     assert "[done]" not in quiet.stderr
+
+
+def test_dash_output_is_standard_output_for_dumps_and_refused_for_sites(tmp_path):
+    done = run("convert", str(SAMPLES / "last-train-home.xml"), "--to", "jsonl", "-o", "-", "-q")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.split("\n")[0])["record"] == "site"
+    assert not (tmp_path / "-").exists()
+    site = run("convert", str(SAMPLES / "last-train-home.xml"), "--to", "hugo", "-o", "-")
+    assert site.returncode == 1 and "writes a folder" in site.stderr

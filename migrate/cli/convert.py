@@ -91,6 +91,8 @@ def command(inputs: tuple[str, ...], to: str, output: str, recover: bool, media_
 
 def _written(output: Path) -> list[Path]:
     """The output, or the numbered parts a split wrote in its place."""
+    if str(output) == "-":
+        return []
     if output.exists():
         return [output]
     return sorted(output.parent.glob(f"{output.stem}.[0-9][0-9][0-9]{output.suffix}"))
