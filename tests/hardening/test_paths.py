@@ -148,10 +148,6 @@ def test_hostile_names_stay_inside(sandbox, writer, monkeypatch):
                        if p.is_file() and p.name != "link-out.jpg")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "migrate/writers/static/core.py Planner.__init__: an attachment whose URL is not a safe "
-    "upload path (wp-content/uploads/../secret.jpg) is dropped from self.attachments without "
-    "a finding, so its file is neither copied nor reported"))
 @pytest.mark.parametrize("writer", ["hugo", "jekyll", "pelican"])
 def test_unsafe_attachment_paths_are_reported(tmp_path, writer):
     export = tmp_path / "in.xml"

@@ -144,3 +144,54 @@ def test_password_protected_posts_become_drafts(tmp_path):
     migrate.write(in_memory(SITE, [post(1, "secret", "S", password="pw")]), "hugo", tmp_path / "s", {}, rep)
     assert "draft: true" in (tmp_path / "s/content/posts/secret/index.md").read_text()
     assert rep.counts["password-protected"] == 1
+
+
+# ---------------------------------------------------------------- pass two in worker processes
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.mark.parametrize("writer", ["hugo", "jekyll", "pelican"])
+def test_jobs_1_and_2_write_the_same_bytes_and_findings(tmp_path, writer):
+    inputs = [SAMPLES / "site-structure.xml"]
+    one = migrate.convert(inputs, writer, tmp_path / "one", {"jobs": "1"})
+    two = migrate.convert(inputs, writer, tmp_path / "two", {"jobs": "2"})
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    assert one.counts == two.counts
+    assert [str(f) for f in one] == [str(f) for f in two]
+
+
+def test_jobs_in_workers_on_many_items_keeps_order_and_comments(tmp_path):
+    posts = [post(i, f"p{i}", f"Post {i}", content=f"<p>Body {i} https://ex.example/p{i - 1}/</p>",
+                  comments=(Comment(id=1000 + i, content=f"nice {i} mail me at a{i}@ex.example",
+                                    author_email=f"a{i}@ex.example",
+                                    date=WPDate("2012-05-02 10:00:00", "2012-05-02 08:00:00")),))
+             for i in range(1, 120)]
+    exp = in_memory(SITE, posts)
+    migrate.write(exp, "hugo", tmp_path / "one", {"jobs": "1"})
+    migrate.write(exp, "hugo", tmp_path / "two", {"jobs": "2"})
+    a, b = files(tmp_path / "one"), files(tmp_path / "two")
+    assert a == b
+    data = json.loads(a["data/comments/p7.json"])
+    assert data["post_id"] == 7 and "[removed]" in data["comments"][0]["content_html"]
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_number(tmp_path, bad):
+    with pytest.raises(migrate.errors.UsageError):
+        migrate.write(in_memory(SITE, [post(1, "a")]), "hugo", tmp_path / "s", {"jobs": bad})
+
+
+def test_gallery_without_ids_shows_the_posts_attached_images(tmp_path):
+    def att(aid: int, parent: int, name: str) -> Post:
+        return post(aid, name, name.title(), type="attachment", status="inherit", parent=parent,
+                    attachment_url=f"https://ex.example/wp-content/uploads/2012/05/{name}.jpg")
+
+    posts = [post(1, "g", "G", content="[gallery]"), att(3, 1, "third"), att(2, 1, "second"),
+             att(4, 9, "elsewhere")]
+    report = Report()
+    migrate.write(in_memory(SITE, posts), "hugo", tmp_path / "s", report=report)
+    body = (tmp_path / "s/content/posts/g/index.md").read_text()
+    assert "second.jpg" in body and "third.jpg" in body and "elsewhere" not in body
+    assert body.index("second.jpg") < body.index("third.jpg")  # id order when menu_order ties
+    assert "gallery-unresolved" not in report.counts

@@ -24,8 +24,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import pickle
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -38,6 +40,8 @@ from slugify import slugify
 from migrate.errors import Report, UsageError
 from migrate.model import Comment, Export, Identity, Post, Site
 from migrate.output import OutputTree, safe_component
+from migrate.parallel import _context as pool_context
+from migrate.parallel import default_workers, parallel_map
 from migrate.threads import build_threads, comment_sort_key, walk
 from migrate.transforms.context import AttachmentInfo, TransformContext
 from migrate.transforms.links import MediaStore, UrlMap, upload_relpath
@@ -168,6 +172,18 @@ class MediaPlace:
     url: str  # site-relative URL
 
 
+def _unsafe_upload(url: str) -> bool:
+    """An uploads URL whose path climbs (``uploads/2024/../../secret.jpg``): never a file to take."""
+    try:
+        path = unquote(urlsplit(url.strip()).path)
+    except ValueError:
+        return False
+    i = path.find("/wp-content/uploads/")
+    if i < 0:
+        return False
+    return any(seg in (".", "..") for seg in path[i + len("/wp-content/uploads/"):].split("/"))
+
+
 def _most_common_offset(idents: Iterable[Identity]) -> Optional[timedelta]:
     counts: Counter = Counter()
     for i in idents:
@@ -248,6 +264,13 @@ class Flavour:
         self.flags = flags
         fmt = options.get("front_matter") or self.default_front_matter
         self.front_matter = fmt
+
+    def __getstate__(self) -> dict:
+        # worker processes get the flavour without the run's report
+        state = dict(self.__dict__)
+        state.pop("report", None)
+        state["options"] = {k: v for k, v in self.options.items() if k != "progress"}
+        return state
 
     # ---- layout
     def namespace(self, entry: Entry, parent_segments: tuple[str, ...]) -> str:
@@ -379,16 +402,35 @@ class Planner:
         self.media: dict[str, MediaPlace] = {}  # lowercased upload relpath → place
         self._media_taken: set[str] = set()
         self.attachments: dict[int, str] = {}  # attachment id → upload relpath
+        children: dict[int, list[tuple[int, int]]] = {}
         for i in idents:
+            if i.type == "attachment" and i.parent:
+                # WordPress's gallery order; an identity without menu_order sorts by id
+                children.setdefault(i.parent, []).append((getattr(i, "menu_order", 0) or 0, i.id))
             if i.type == "attachment" and i.attachment_url:
                 rel = upload_relpath(i.attachment_url)
+                if not rel and _unsafe_upload(i.attachment_url):
+                    report.emit("media-unsafe-path", "warning",
+                                f"attachment {i.id}: its file {i.attachment_url} climbs out of the uploads "
+                                "folder; it was neither copied nor linked",
+                                item_id=i.id, item_title=html.unescape(i.title or "") or None)
                 if rel:
                     self.attachments[i.id] = rel
                     if self.media_available(rel):
                         owner = self.entries.get(i.parent)
                         self.media.setdefault(rel.lower(), flavour.media_place(rel, owner, self._media_taken))
+        #: post id → its attachments' ids, in gallery order
+        self.children: dict[int, tuple[int, ...]] = {
+            pid: tuple(aid for _, aid in sorted(kids)) for pid, kids in children.items()}
         self.urlmap = UrlMap(idents, self.site, self._new_url)
         self._plan_aliases()
+
+    def __getstate__(self) -> dict:
+        # a worker process gets the plan, not the run's report
+        state = dict(self.__dict__)
+        state["report"] = None
+        state["flavour"] = None
+        return state
 
     # ------------------------------------------------------------ entries
     def _plan_entries(self, idents: list[Identity]) -> None:
@@ -627,6 +669,11 @@ class Planner:
         url = _url_path(place.url) if place else ident.attachment_url
         return AttachmentInfo(id=aid, url=url, title=html.unescape(ident.title or ""))
 
+    def attached_info(self, post_id: int) -> list[AttachmentInfo]:
+        """The media attached to a post, in gallery order (menu_order, then id)."""
+        found = (self.attachment_info(aid) for aid in self.children.get(post_id, ()))
+        return [a for a in found if a is not None]
+
 
 # ---------------------------------------------------------------- pass two
 
@@ -654,6 +701,30 @@ class _Secrets:
         return pattern.sub("[removed]", text), True
 
 
+#: Below this many planned items a run converts in this process unless ``jobs`` is given:
+#: starting worker processes would cost more than it saves.
+PARALLEL_FROM = 300
+#: Items sent to a worker at a time.
+CHUNK_SIZE = 24
+
+
+def _jobs(options: Mapping[str, Any], planned: int, download: bool) -> int:
+    """How many processes convert content (1: this one, no pool)."""
+    raw = options.get("jobs")
+    if raw is None or raw == "":
+        if download or planned < PARALLEL_FROM:
+            return 1
+        return max(1, default_workers())
+    try:
+        n = int(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"jobs must be a whole number of processes, not {raw!r}") from None
+    if n < 1:
+        raise UsageError(f"jobs must be at least 1, not {n}")
+    # downloads decide a media URL by whether the file could be had: done here, in order
+    return 1 if download else n
+
+
 class StaticWriter:
     def __init__(self, flavour_cls: type[Flavour]) -> None:
         self.flavour_cls = flavour_cls
@@ -672,8 +743,9 @@ class StaticWriter:
         if choice not in COMMENT_CHOICES:
             raise UsageError(f"comments must be one of {', '.join(COMMENT_CHOICES)}, not {choice!r}")
         planner = Planner(export, flavour, options, report)
+        jobs = _jobs(options, len(planner.entries), planner.download)
         state = RunState(report)
-        run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice)
+        run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
         with OutputTree(output, force=bool(options.get("force"))) as out:
             run.items(out)
             flavour.write_site(out, planner, state)
@@ -684,39 +756,90 @@ class StaticWriter:
         run.summary()
 
 
-class _Run:
-    def __init__(self, export: Export, flavour: Flavour, planner: Planner, state: RunState,
-                 keep: Optional[frozenset[str]], choice: str) -> None:
-        self.export = export
+class _Collect:
+    """Stands in for the output tree while an item is converted: the files, as bytes, in order."""
+
+    __slots__ = ("files",)
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, bytes]] = []
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.files.append((rel, text.encode("utf-8")))
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        self.files.append((rel, data))
+
+
+@dataclass(slots=True)
+class _Done:
+    """One converted item, as a worker hands it back."""
+
+    id: int
+    title: str
+    file: str
+    line: Optional[int]
+    files: list[tuple[str, bytes]]
+    findings: list
+    #: media the content points at, for this process to copy or report:
+    #: ("copy", rel, place, url), ("missing", rel, url), ("not-copied", key)
+    media: list[tuple]
+    comment_skips: dict[str, int]
+    taxonomies: tuple[str, ...]
+
+
+_WORKER: Optional["_Converter"] = None
+
+
+def _init_worker(blob: bytes) -> None:
+    global _WORKER
+    _WORKER = pickle.loads(blob)
+
+
+def _convert_in_worker(post: Post) -> "_Done":
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.convert(post)
+
+
+class _Converter:
+    """Pass two's work on one item: a post in, the bytes of its files and its findings out.
+
+    It reads the plan and changes nothing outside the item, so it runs the
+    same in this process (``jobs=1``) and in worker processes, each of which
+    gets a copy of the plan once, when it starts. Media it meets are handed
+    back as events for the writing process to copy, in order.
+    """
+
+    def __init__(self, flavour: Flavour, planner: "Planner", keep: Optional[frozenset[str]]) -> None:
         self.flavour = flavour
         self.planner = planner
-        self.state = state
-        self.report = state.report
         self.keep = keep
-        self.choice = choice
-        self.comment_skips: Counter = Counter()
-        self.media_done: set[str] = set()
-        self.media_missing: set[str] = set()
-        self.media_not_copied: set[str] = set()
-        self.written: set[int] = set()
+        #: in this process with downloads on: copy a medium now, True when it could be had
+        self.live: Optional[Callable[[str, "MediaPlace", str, TransformContext], bool]] = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["live"] = None
+        return state
+
+    def convert(self, post: Post) -> _Done:
+        report = Report(keep=1 << 62)
+        media: list[tuple] = []
+        skips: Counter = Counter()
+        taxonomies: set[str] = set()
+        out = _Collect()
+        saved = self.flavour.report
+        self.flavour.report = report
+        try:
+            entry = self.planner.entries[post.id]
+            self._item(out, entry, post, report, media, skips, taxonomies)
+        finally:
+            self.flavour.report = saved
+        return _Done(post.id, post.title, post.source.file, post.source.line, out.files, list(report),
+                     media, dict(skips), tuple(sorted(taxonomies)))
 
     # ------------------------------------------------------------ media
-    def _copy_media(self, out: OutputTree, rel: str, place: MediaPlace, url: Optional[str],
-                    ctx: Optional[TransformContext]) -> bool:
-        key = rel.lower()
-        if key in self.media_done:
-            return True
-        if key in self.media_missing:
-            return False
-        data = self.planner.store.fetch(rel, url, ctx=ctx, report=self.report)
-        if data is None:
-            self.media_missing.add(key)
-            return False
-        out.write_bytes(place.dest, data)
-        self.media_done.add(key)
-        return True
-
-    def _resolve_media(self, out: OutputTree, ctx_box: list) -> Callable[[str], Optional[str]]:
+    def _resolve_media(self, ctx_box: list, media: list[tuple]) -> Callable[[str], Optional[str]]:
         planner = self.planner
 
         def resolve(url: str) -> Optional[str]:
@@ -726,74 +849,43 @@ class _Run:
             ident, rel = found
             key = rel.lower()
             if planner.media_dir is None and not planner.download:
-                self.media_not_copied.add(key)
+                media.append(("not-copied", key))
                 return None
             place = planner.media.get(key)
             if place is None:
                 if not planner.media_available(rel):
-                    if key not in self.media_missing:
-                        self.media_missing.add(key)
-                        ctx = ctx_box[0] if ctx_box else None
-                        planner.store.fetch(rel, url, ctx=ctx, report=self.report)  # reports it
+                    media.append(("missing", rel, url))
                     return None
-                place = self.flavour.media_place(rel, None, planner._media_taken)
-                planner.media[key] = place
-            if self._copy_media(out, rel, place, url, ctx_box[0] if ctx_box else None):
-                return _url_path(place.url)
-            return None
+                # no attachment owns it: the shared uploads folder (no name there is taken)
+                place = self.flavour.media_place(rel, None, set())
+            if self.live is not None:
+                return _url_path(place.url) if self.live(rel, place, url, ctx_box[0]) else None
+            media.append(("copy", rel, place, url))
+            return _url_path(place.url)
 
         return resolve
 
-    # ------------------------------------------------------------ items
-    def items(self, out: OutputTree) -> None:
-        for post in self.export.posts():
-            if post.id in self.written:
-                continue
-            entry = self.planner.entries.get(post.id)
-            if entry is None:
-                self.written.add(post.id)
-                if post.type == "attachment":
-                    self._attachment(out, post)
-                if post.comments:
-                    self.comment_skips["item not written"] += len(post.comments)
-                continue
-            self.written.add(post.id)
-            self._item(out, entry, post)
-
-    def _attachment(self, out: OutputTree, post: Post) -> None:
-        rel = self.planner.attachments.get(post.id)
-        if not rel:
-            return
-        if self.planner.media_dir is None and not self.planner.download:
-            self.media_not_copied.add(rel.lower())
-            return
-        place = self.planner.media.get(rel.lower())
-        if place is None:
-            if rel.lower() not in self.media_missing:
-                self.media_missing.add(rel.lower())
-                self.planner.store.fetch(rel, post.attachment_url, report=self.report)
-            return
-        self._copy_media(out, rel, place, post.attachment_url, None)
-
-    def _context(self, out: OutputTree, post: Post) -> TransformContext:
+    def _context(self, post: Post, report: Report, media: list[tuple]) -> TransformContext:
         box: list = []
         ctx = TransformContext(
-            report=self.report, item_id=post.id, item_title=post.title or None,
+            report=report, item_id=post.id, item_title=post.title or None,
             file=post.source.file or None, line=post.source.line,
             resolve_link=self.planner.urlmap.resolve,
-            resolve_media=self._resolve_media(out, box),
+            resolve_media=self._resolve_media(box, media),
             attachment=self.planner.attachment_info,
+            attached=self.planner.attached_info,
         )
         box.append(ctx)
         return ctx
 
-    def _item(self, out: OutputTree, entry: Entry, post: Post) -> None:
+    # ------------------------------------------------------------ items
+    def _item(self, out: _Collect, entry: Entry, post: Post, report: Report, media: list[tuple],
+              skips: Counter, taxonomies: set[str]) -> None:
         planner = self.planner
-        ctx = self._context(out, post)
+        ctx = self._context(post, report, media)
         draft = entry.draft
         if post.password:
             draft = True
-            entry.password = True
             ctx.finding("password-protected", "warning",
                         "the post is password-protected; a static site cannot ask for the password, "
                         "so it was written as a draft")
@@ -812,12 +904,12 @@ class _Run:
                 terms[tax].append(name)
         for tax in terms:
             if tax not in ("category", "post_tag"):
-                self.state.taxonomies_used.add(tax)
+                taxonomies.add(tax)
         author = ""
         if post.creator:
             a = planner.site.author(post.creator)
             author = a.name if a else post.creator
-        records = self._comments(post, ctx)
+        records = self._comments(post, ctx, report, skips)
         data = ItemData(
             title=entry.title,
             date=entry.date,
@@ -836,12 +928,11 @@ class _Run:
         text = self.flavour.document(fm, self.flavour.body(body))
         out.write_text(entry.file, text)
         if records:
-            self._cap_depth(entry, records)
-            self.flavour.write_comments(out, entry, records)
-        self.state.posts_written += 1
+            self._cap_depth(entry, records, report)
+            self.flavour.write_comments(out, entry, records)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ comments
-    def _comments(self, post: Post, ctx: TransformContext) -> list[dict]:
+    def _comments(self, post: Post, ctx: TransformContext, report: Report, skips: Counter) -> list[dict]:
         if not post.comments:
             return []
         keep = self.keep
@@ -852,14 +943,14 @@ class _Run:
                 shown.append(c)
             else:
                 hidden[c.id] = c.parent
-                self.comment_skips[c.status] += 1
+                skips[c.status] += 1
         if not shown:
             return []
         thread = [c for c in shown if c.kind not in PING_KINDS]
         pings = [c for c in shown if c.kind in PING_KINDS]
         for p in pings:
             hidden[p.id] = p.parent
-        roots = build_threads(thread, report=self.report, item_id=post.id, item_title=post.title or None,
+        roots = build_threads(thread, report=report, item_id=post.id, item_title=post.title or None,
                               ancestors=hidden)
         secrets = _Secrets(post.comments) if post.comments else None
         records: list[dict] = []
@@ -869,7 +960,7 @@ class _Run:
             records.append(self._record(p, 0, 0, ctx, secrets))
         return records
 
-    def _cap_depth(self, entry: Entry, records: list[dict]) -> None:
+    def _cap_depth(self, entry: Entry, records: list[dict], report: Report) -> None:
         cap = self.flavour.max_depth
         if cap is None:
             return
@@ -886,7 +977,7 @@ class _Run:
                 r["depth"] = cap
                 flattened += 1
         if flattened:
-            self.report.emit("comment-depth-flattened", "notice",
+            report.emit("comment-depth-flattened", "notice",
                              f"{flattened} repl(ies) nested deeper than {cap} levels are shown at level {cap} "
                              f"under their nearest ancestor there: {self.flavour.name}'s templates cannot nest deeper",
                              item_id=entry.id, item_title=entry.title)
@@ -923,6 +1014,131 @@ class _Run:
             "content": md,
             "content_html": html_text.strip(),
         }
+
+
+
+class _Run:
+    """Pass two in the writing process: stream the items, convert them (here or in
+    workers), write the results in input order, copy media, gather findings."""
+
+    def __init__(self, export: Export, flavour: Flavour, planner: Planner, state: RunState,
+                 keep: Optional[frozenset[str]], choice: str, jobs: int = 1) -> None:
+        self.export = export
+        self.flavour = flavour
+        self.planner = planner
+        self.state = state
+        self.report = state.report
+        self.keep = keep
+        self.choice = choice
+        self.jobs = jobs
+        self.converter = _Converter(flavour, planner, keep)
+        self.comment_skips: Counter = Counter()
+        self.media_done: set[str] = set()
+        self.media_missing: set[str] = set()
+        self.media_not_copied: set[str] = set()
+        self.written: set[int] = set()
+
+    # ------------------------------------------------------------ media
+    def _copy_media(self, out: OutputTree, rel: str, place: MediaPlace, url: Optional[str],
+                    ctx: Optional[TransformContext]) -> bool:
+        key = rel.lower()
+        if key in self.media_done:
+            return True
+        if key in self.media_missing:
+            return False
+        data = self.planner.store.fetch(rel, url, ctx=ctx, report=self.report)
+        if data is None:
+            self.media_missing.add(key)
+            return False
+        out.write_bytes(place.dest, data)
+        self.media_done.add(key)
+        return True
+
+    def _attachment(self, out: OutputTree, post: Post) -> None:
+        rel = self.planner.attachments.get(post.id)
+        if not rel:
+            return
+        if self.planner.media_dir is None and not self.planner.download:
+            self.media_not_copied.add(rel.lower())
+            return
+        place = self.planner.media.get(rel.lower())
+        if place is None:
+            if rel.lower() not in self.media_missing:
+                self.media_missing.add(rel.lower())
+                self.planner.store.fetch(rel, post.attachment_url, report=self.report)
+            return
+        self._copy_media(out, rel, place, post.attachment_url, None)
+
+    # ------------------------------------------------------------ items
+    def _todo(self, out: OutputTree) -> Iterator[Post]:
+        """The items to convert, in file order; the rest (media, skipped types) handled here."""
+        for post in self.export.posts():
+            if post.id in self.written:
+                continue
+            self.written.add(post.id)
+            if post.id not in self.planner.entries:
+                if post.type == "attachment":
+                    self._attachment(out, post)
+                if post.comments:
+                    self.comment_skips["item not written"] += len(post.comments)
+                continue
+            yield post
+
+    def items(self, out: OutputTree) -> None:
+        conv = self.converter
+        if self.jobs <= 1:
+            if self.planner.download:
+                conv.live = lambda rel, place, url, ctx: self._copy_media(out, rel, place, url, ctx)
+            try:
+                for done in map(conv.convert, self._todo(out)):
+                    self._apply(out, done)
+            finally:
+                conv.live = None
+            return
+        blob = pickle.dumps(conv, protocol=pickle.HIGHEST_PROTOCOL)
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=pool_context(),
+                                   initializer=_init_worker, initargs=(blob,))
+        del blob
+        ok = False
+        try:
+            for done in parallel_map(_convert_in_worker, self._todo(out), workers=self.jobs,
+                                     chunk_size=CHUNK_SIZE, executor=pool):
+                self._apply(out, done)
+            ok = True
+        finally:
+            pool.shutdown(wait=ok, cancel_futures=True)
+
+    def _apply(self, out: OutputTree, done: _Done) -> None:
+        """Write one converted item and fold in what its conversion found."""
+        self.report.extend(done.findings)
+        ctx: Optional[TransformContext] = None
+        for ev in done.media:
+            kind = ev[0]
+            if kind == "copy":
+                _, rel, place, url = ev
+                self.planner.media.setdefault(rel.lower(), place)
+                if ctx is None:
+                    ctx = self._item_context(done)
+                self._copy_media(out, rel, place, url, ctx)
+            elif kind == "missing":
+                _, rel, url = ev
+                key = rel.lower()
+                if key not in self.media_missing:
+                    self.media_missing.add(key)
+                    if ctx is None:
+                        ctx = self._item_context(done)
+                    self.planner.store.fetch(rel, url, ctx=ctx, report=self.report)  # reports it
+            else:
+                self.media_not_copied.add(ev[1])
+        for rel, data in done.files:
+            out.write_bytes(rel, data)
+        self.comment_skips.update(done.comment_skips)
+        self.state.taxonomies_used.update(done.taxonomies)
+        self.state.posts_written += 1
+
+    def _item_context(self, done: _Done) -> TransformContext:
+        return TransformContext(report=self.report, item_id=done.id, item_title=done.title or None,
+                                file=done.file or None, line=done.line)
 
     # ------------------------------------------------------------ site files
     def redirects(self, out: OutputTree) -> None:
