@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -156,7 +157,7 @@ class Results:
             return
         self.counts[(code, level)] += 1
         if line is not None:
-            key = (file, code, line)
+            key = hash((file, code, line))  # the count is all that is kept
             self._lines[key] += 1
             if self._lines[key] > self.per_line:
                 self.repeated[code] += 1
@@ -219,29 +220,42 @@ class SiteValidator:
         self.r = results
         self.files: list[str] = []
         # items
-        self.ids = array("q")
-        self.parents = array("q")
-        self.lines = array("l")
+        # ids are 4 bytes each until one does not fit (_wide makes them 8)
+        self.ids = array("i")
+        self.parents = array("i")
+        self.lines = array("i")
         self.fidx = array("H")
         self.types: list[str] = []
-        self.titles: list[str] = []
-        self.id_index: dict[int, int] = {}
-        self.slugs: dict[tuple[str, int, str], int] = {}
-        self.thumbs: list[tuple[int, str, int]] = []
+        self.titles = _Texts()
+        self.id_index = _IdIndex()
+        #: hash((type, parent, slug)) of published items -> the first item's index
+        self.slugs: dict[int, int] = {}
+        # _thumbnail_id values: item index, line, the id (-1: the text is in t_text)
+        self.t_idx = array("i")
+        self.t_line = array("i")
+        self.t_val = array("q")
+        self.t_text: dict[int, str] = {}
         # comments
-        self.c_ids = array("q")
-        self.c_item = array("l")
-        self.c_parent = array("q")
-        self.c_line = array("l")
-        self.c_index: dict[int, int] = {}
-        # dates: (offset minutes, line, item index)
-        self.d_off = array("l")
-        self.d_line = array("l")
-        self.d_item = array("l")
-        # links
-        self.known_paths: set[str] = set()
-        self.known_slugs: set[str] = set()
-        self.path_links: dict[str, tuple[int, int, str]] = {}
+        self.c_ids = array("i")
+        self.c_item = array("i")
+        self.c_parent = array("i")
+        self.c_line = array("i")
+        self.c_index = _IdIndex()
+        # dates: offset minutes and line of each local/GMT pair; d_first is
+        # the first pair of each item (pairs come in item order); an offset
+        # too big for the array is kept in d_big by its position
+        self.d_off = array("i")
+        self.d_line = array("i")
+        self.d_first = array("i")
+        self.d_big: dict[int, int] = {}
+        # links: hashes of the paths and slugs items have; each internal link
+        # found (hash of its path key, item index, line, URL) in order
+        self.known_paths = array("q")
+        self.known_slugs = array("q")
+        self.l_key = array("q")
+        self.l_idx = array("i")
+        self.l_line = array("i")
+        self.l_url = _Texts()
         self.id_links: dict[int, tuple[int, int, str]] = {}
         # header
         self.authors: set[str] = set()
@@ -504,16 +518,20 @@ class SiteValidator:
         pm = _INT.match(parent_text)
         parent = int(pm.group(1)) if pm else 0
         idx = len(self.ids)
-        self.ids.append(pid if pid is not None else 0)
-        self.parents.append(parent)
+        ids, parents = self.ids, self.parents
+        if ids.itemsize < 8 and not (-_I32 <= (pid or 0) < _I32 and -_I32 <= parent < _I32):
+            ids, parents = self._wide("ids", "parents")
+        ids.append(pid if pid is not None else 0)
+        parents.append(parent)
+        self.d_first.append(len(self.d_off))
         self.lines.append(line or 0)
         self.fidx.append(fi)
         self.types.append(_intern(ptype))
         self.titles.append(stitle)
         if pid is not None:
-            first = self.id_index.get(pid)
+            first = self.id_index.first(pid, idx)
             if first is None:
-                self.id_index[pid] = idx
+                pass
             elif self.fidx[first] == fi:
                 emit("post-id-duplicate",
                      f"post id {pid} is already used by the item at line {self.lines[first]} "
@@ -535,16 +553,13 @@ class SiteValidator:
                 emit("slug-empty", f"this published {ptype} has an empty <wp:post_name>; WordPress makes one "
                      "from the title on import, so the URL changes: set the slug", line=line, **where)
             else:
-                key = (ptype, parent, slug)
-                first = self.slugs.get(key)
-                if first is None:
-                    self.slugs[key] = idx
-                else:
+                first = self.slugs.setdefault(hash((ptype, parent, slug)), idx)
+                if first != idx:
                     emit("slug-duplicate", f"slug '{slug}' is already used by the published {ptype} "
                          f"{self.ids[first]} at line {self.lines[first]}; WordPress renames this one on "
                          "import (its URL changes)", line=line, **where)
         if slug:
-            self.known_slugs.add(unquote(slug).lower())
+            self.known_slugs.append(hash(unquote(slug).lower()))
         self._dates(dates, idx, where)
         if creator is not None and self.declares_authors and creator not in self.authors:
             msg = ("dc:creator is empty" if not creator else f"dc:creator '{creator}' is not a declared author")
@@ -567,9 +582,9 @@ class SiteValidator:
                  "header; only its name can be imported (reported once per term)", line=cline, **where)
         for key, value, vline in metas:
             if key == "_thumbnail_id":
-                self.thumbs.append((idx, value, vline))
+                self._thumbnail(value, idx, vline)
             elif key == "_wp_old_slug" and value:
-                self.known_slugs.add(unquote(value).lower())
+                self.known_slugs.append(hash(unquote(value).lower()))
             elif len(value) > 3 and value[1] == ":":
                 self._serialized(key, value, vline, where, "postmeta")
         if ptype == "attachment":
@@ -604,9 +619,12 @@ class SiteValidator:
                             line=line, **where)
             elif value is not None and key.endswith("_gmt") and prev_key == key[:-4] \
                     and isinstance(prev, datetime):
-                self.d_off.append(round((prev - value).total_seconds() / 60))
+                off = round((prev - value).total_seconds() / 60)
+                if not -_I32 < off < _I32:
+                    self.d_big[len(self.d_off)] = off
+                    off = -_I32
+                self.d_off.append(off)
                 self.d_line.append(line or 0)
-                self.d_item.append(idx)
             prev_key, prev = key, value
 
     def _serialized(self, key: str, value: str, line: int, where: dict, what: str) -> None:
@@ -720,7 +738,7 @@ class SiteValidator:
             rest = rest.split("://", 1)[1]
             slash = rest.find("/")
             rest = rest[slash:] if slash >= 0 else "/"
-        self.known_paths.add(_path_key(rest))
+        self.known_paths.append(hash(_path_key(rest)))
 
     def _links(self, content: str, line: int, idx: int) -> None:
         rx = _HREF if "href" in content and "HREF" not in content and "Href" not in content else _HREF_ANY_CASE
@@ -762,7 +780,10 @@ class SiteValidator:
                 continue
             if _DATE_ARCHIVE.match(low.rstrip("/")):
                 continue
-            self.path_links.setdefault(_path_key(parts.path), (idx, lno, url))
+            self.l_key.append(hash(_path_key(parts.path)))
+            self.l_idx.append(idx)
+            self.l_line.append(lno)
+            self.l_url.append(url)
 
     # ------------------------------------------------------------ comments
     def _comment(self, c: etree._Element, idx: int, where: dict) -> None:
@@ -817,22 +838,50 @@ class SiteValidator:
             return
         cid = int(m.group(1))
         ci = len(self.c_ids)
-        first = self.c_index.get(cid)
-        if first is None:
-            self.c_index[cid] = ci
-        else:
+        first = self.c_index.first(cid, ci)
+        if first is not None:
             emit("comment-id-duplicate", f"comment id {cid} is already used by the comment at line "
                  f"{self.c_line[first]} (item {self.ids[self.c_item[first]]}); replies to it become ambiguous",
                  line=cid_line, **where)
-        self.c_ids.append(cid)
+        c_ids, c_parent = self.c_ids, self.c_parent
+        if c_ids.itemsize < 8 and not (-_I32 <= cid < _I32 and -_I32 <= parent < _I32):
+            c_ids, c_parent = self._wide("c_ids", "c_parent")
+        c_ids.append(cid)
         self.c_item.append(idx)
-        self.c_parent.append(parent)
+        c_parent.append(parent)
         self.c_line.append(parent_line or 0)
 
     # ----------------------------------------------------------- the end
     def _where(self, idx: int) -> dict:
         pid = self.ids[idx]
         return {"file": self.files[self.fidx[idx]], "item_id": pid or None, "item_title": self.titles[idx]}
+
+    def _wide(self, *names: str) -> list[array]:
+        """Make these id arrays 8 bytes an entry: an id does not fit in 4."""
+        for name in names:
+            setattr(self, name, array("q", getattr(self, name)))
+        return [getattr(self, name) for name in names]
+
+    def _thumbnail(self, value: str, idx: int, line: int) -> None:
+        """Keep a _thumbnail_id for the end: as an int when it is one, else its text."""
+        v = value.strip()
+        if not v:
+            return
+        m = _INT.match(v)
+        if m:
+            tid = int(m.group(1))
+            if tid <= 0:
+                return
+            if tid < _I64:
+                self.t_val.append(tid)
+            else:
+                self.t_text[len(self.t_val)] = v
+                self.t_val.append(-1)
+        else:
+            self.t_text[len(self.t_val)] = v
+            self.t_val.append(-1)
+        self.t_idx.append(idx)
+        self.t_line.append(line or 0)
 
     def _finish(self) -> None:
         self._check_post_parents()
@@ -897,18 +946,16 @@ class SiteValidator:
                  "thread: fix one wp:comment_parent", line=self.c_line[ci], **self._where(self.c_item[ci]))
 
     def _check_thumbnails(self) -> None:
-        for idx, value, line in self.thumbs:
-            v = value.strip()
-            if not v:
-                continue
-            m = _INT.match(v)
-            if not m:
-                self.r.emit("thumbnail-missing", f"_thumbnail_id {v!r} is not a post id; the featured image is lost",
-                            line=line, **self._where(idx))
-                continue
-            tid = int(m.group(1))
-            if tid <= 0:
-                continue
+        for k, tid in enumerate(self.t_val):
+            idx, line = self.t_idx[k], self.t_line[k]
+            if tid < 0:
+                v = self.t_text[k]
+                m = _INT.match(v)
+                if not m:
+                    self.r.emit("thumbnail-missing", f"_thumbnail_id {v!r} is not a post id; the featured image is lost",
+                                line=line, **self._where(idx))
+                    continue
+                tid = int(m.group(1))
             j = self.id_index.get(tid)
             if j is None:
                 if not self.incomplete:
@@ -922,13 +969,19 @@ class SiteValidator:
     def _check_offsets(self) -> None:
         if not self.d_off:
             return
-        counts = Counter(self.d_off)
+        big = self.d_big
+        offsets = (big[k] if k in big else o for k, o in enumerate(self.d_off)) if big else self.d_off
+        counts = Counter(offsets)
         usual, _ = counts.most_common(1)[0]
         # Daylight saving: a site in a zone with DST has two offsets an hour apart.
         allowed = {usual, usual - 60, usual + 60}
-        for off, line, idx in zip(self.d_off, self.d_line, self.d_item):
+        first = self.d_first
+        for k, (off, line) in enumerate(zip(self.d_off, self.d_line)):
+            if off == -_I32 and k in big:
+                off = big[k]
             if off in allowed:
                 continue
+            idx = bisect_right(first, k) - 1  # the item whose pairs start last at or before k
             self.r.emit("date-offset-mismatch",
                         f"the local and GMT dates differ by {_fmt_offset(off)}, but the site's usual offset is "
                         f"{_fmt_offset(usual)} (±1 h for daylight saving); one of the two dates is wrong "
@@ -941,13 +994,21 @@ class SiteValidator:
             if pid not in self.id_index:
                 self.r.emit("link-internal-missing", f"link {url} points at item {pid}, which is not in the "
                             "export; it will break after a migration", line=line, **self._where(idx))
-        for key, (idx, line, url) in self.path_links.items():
-            if key in self.known_paths:
+        known_paths = array("q", sorted(self.known_paths))
+        known_slugs = array("q", sorted(self.known_slugs))
+        seen: set[int] = set()
+        for n, h in enumerate(self.l_key):
+            if h in seen:
+                continue  # the first link to each path is reported
+            seen.add(h)
+            if _has(known_paths, h):
                 continue
+            idx, line, url = self.l_idx[n], self.l_line[n], self.l_url[n]
+            key = _link_key(url)
             segs = [s for s in key.split("/") if s]
             if segs and segs[-1].isdigit() and len(segs) > 1:
                 segs = segs[:-1]  # a paged post: /slug/2/
-            if segs and (segs[-1] in self.known_slugs or _FILE_EXT.sub("", segs[-1]) in self.known_slugs):
+            if segs and (_has(known_slugs, hash(segs[-1])) or _has(known_slugs, hash(_FILE_EXT.sub("", segs[-1])))):
                 continue
             self.r.emit("link-internal-missing", f"link {url} points at this site but at no item of the "
                         "export; it will break after a migration", line=line, **self._where(idx))
@@ -955,6 +1016,87 @@ class SiteValidator:
 
 def _bn(name: str) -> str:
     return name[5:] if name.startswith("core/") else name
+
+
+_I32 = 1 << 31
+_I64 = 1 << 63
+
+
+def _has(sorted_hashes: array, h: int) -> bool:
+    i = bisect_left(sorted_hashes, h)
+    return i < len(sorted_hashes) and sorted_hashes[i] == h
+
+
+def _link_key(url: str) -> str:
+    """The path key :meth:`SiteValidator._links` kept of ``url``."""
+    return _path_key(urlsplit(url).path)
+
+
+class _IdIndex:
+    """Post or comment id -> index of its first record.
+
+    Ids are usually dense (WordPress's auto-increment): they index an array
+    of 4 bytes each; ids far beyond the count recorded go to a dict.
+    """
+
+    __slots__ = ("table", "other", "n")
+
+    def __init__(self) -> None:
+        self.table = array("i")  # index + 1; 0: not recorded
+        self.other: dict[int, int] = {}
+        self.n = 0
+
+    def get(self, key: int) -> int | None:
+        table = self.table
+        if 0 <= key < len(table):
+            v = table[key]
+            return v - 1 if v else None
+        return self.other.get(key)
+
+    def __contains__(self, key: int) -> bool:
+        return self.get(key) is not None
+
+    def first(self, key: int, idx: int) -> int | None:
+        """The index first recorded for ``key``; None when this is the first (``idx`` is recorded)."""
+        table = self.table
+        if not 0 <= key < len(table):
+            if key < 0 or key >= 16 * (self.n + 4096):
+                first = self.other.setdefault(key, idx)
+                if first != idx:
+                    return first
+                self.n += 1
+                return None
+            size = max(key + 1, 2 * len(table))
+            table.frombytes(bytes(table.itemsize * (size - len(table))))
+            for k in [k for k in self.other if 0 <= k < size]:
+                table[k] = self.other.pop(k) + 1
+        v = table[key]
+        if v:
+            return v - 1
+        table[key] = idx + 1
+        self.n += 1
+        return None
+
+
+class _Texts:
+    """Strings kept compactly: UTF-8 in one buffer, read back by position."""
+
+    __slots__ = ("data", "ends")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.ends = array("q")
+
+    def append(self, text: str) -> None:
+        self.data += text.encode("utf-8", "surrogatepass")
+        self.ends.append(len(self.data))
+
+    def __getitem__(self, i: int) -> str:
+        start = self.ends[i - 1] if i else 0
+        return self.data[start:self.ends[i]].decode("utf-8", "surrogatepass")
+
+    def __len__(self) -> int:
+        return len(self.ends)
 
 
 _interned: dict[str, str] = {}
