@@ -71,6 +71,13 @@ _ITEM_FIELDS = frozenset({
     "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt",
 })
 _POST_DATE_KEYS = ("wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt")
+#: Comment fields the checks read, by position in SiteValidator._comment; 7 is comment meta.
+_COMMENT_CODE = {
+    "wp:comment_id": 0, "wp:comment_parent": 1, "wp:comment_approved": 2, "wp:comment_date": 3,
+    "wp:comment_date_gmt": 4, "wp:comment_content": 5, "wp:comment_author": 6, "wp:commentmeta": 7,
+}
+#: Raw lxml tag to its _COMMENT_CODE (None: not read).
+_COMMENT_CODES: dict = {}
 _COMMENT_FIELDS = frozenset({
     "wp:comment_id", "wp:comment_parent", "wp:comment_approved", "wp:comment_date", "wp:comment_date_gmt",
     "wp:comment_content", "wp:comment_author",
@@ -627,6 +634,25 @@ class SiteValidator:
                 self.d_line.append(line or 0)
             prev_key, prev = key, value
 
+    def _date_pair(self, key: str, local: str, local_line: int, gmt: str, gmt_line: int, idx: int,
+                   where: dict) -> None:
+        """:meth:`_dates` of a local date and its GMT twin, both present."""
+        a = _parse_date(local)
+        if a is False:
+            self.r.emit("date-invalid", f"<{key}> is {local.strip()!r}, not a date 'YYYY-MM-DD HH:MM:SS'",
+                        line=local_line, **where)
+        b = _parse_date(gmt)
+        if b is False:
+            self.r.emit("date-invalid", f"<{key}_gmt> is {gmt.strip()!r}, not a date 'YYYY-MM-DD HH:MM:SS'",
+                        line=gmt_line, **where)
+        elif b is not None and a is not None and a is not False:
+            off = round((a - b).total_seconds() / 60)
+            if not -_I32 < off < _I32:
+                self.d_big[len(self.d_off)] = off
+                off = -_I32
+            self.d_off.append(off)
+            self.d_line.append(gmt_line or 0)
+
     def _serialized(self, key: str, value: str, line: int, where: dict, what: str) -> None:
         if len(value) < 4 or value[1] != ":" or value[0] not in "abdiOsSCNE":
             return
@@ -788,55 +814,68 @@ class SiteValidator:
     # ------------------------------------------------------------ comments
     def _comment(self, c: etree._Element, idx: int, where: dict) -> None:
         emit = self.r.emit
-        keys = _KEYS
-        vals: dict[str, etree._Element] = {}
+        codes = _COMMENT_CODES
+        # id, parent, approved, date, date_gmt, content, author: the first element of each
+        els: list = [None, None, None, None, None, None, None]
         for ch in c:
             tag = ch.tag
             try:
-                k = keys[tag]
+                code = codes[tag]
             except KeyError:
-                k = keys[tag] = tag_key(tag)
-            if k is None:
+                code = codes[tag] = _COMMENT_CODE.get(tag_key(tag))  # type: ignore[arg-type]
+            if code is None:
                 continue
-            if k in _COMMENT_FIELDS:
-                vals.setdefault(k, ch)
-            elif k == "wp:commentmeta":
-                key = value = ""
-                vline = ch.sourceline
-                for m in ch:
-                    mk = tag_key(m.tag)
-                    if mk == "wp:meta_key":
-                        key = m.text or ""
-                    elif mk == "wp:meta_value":
-                        value = m.text or ""
-                        vline = m.sourceline
-                if len(value) > 3 and value[1] == ":":
-                    self._serialized(key, value, vline, where, "commentmeta")
-        get = vals.get
-        for k in ("wp:comment_content", "wp:comment_author"):
-            e = get(k)
-            if e is not None and e.text and not e.text.isascii():
-                self._mojibake(e.text, e.sourceline, where)
-        e = get("wp:comment_id")
-        cid_text, cid_line = (e.text or "", e.sourceline) if e is not None else (None, c.sourceline)
-        e = get("wp:comment_parent")
-        parent, parent_line = 0, c.sourceline
-        if e is not None:
-            pm = _INT.match(e.text or "")
-            parent, parent_line = (int(pm.group(1)) if pm else 0), e.sourceline
-        e = get("wp:comment_approved")
-        approved, approved_line = ((e.text or "").strip(), e.sourceline) if e is not None else (None, c.sourceline)
-        dates = [(k, e.text or "", e.sourceline) for k in ("wp:comment_date", "wp:comment_date_gmt")
-                 if (e := get(k)) is not None]
-        self._dates(dates, idx, where)
+            if code < 7:
+                if els[code] is None:
+                    els[code] = ch
+                continue
+            key = value = ""
+            vline = ch.sourceline
+            for m in ch:
+                mk = tag_key(m.tag)
+                if mk == "wp:meta_key":
+                    key = m.text or ""
+                elif mk == "wp:meta_value":
+                    value = m.text or ""
+                    vline = m.sourceline
+            if len(value) > 3 and value[1] == ":":
+                self._serialized(key, value, vline, where, "commentmeta")
+        e_id, e_parent, e_approved, e_date, e_gmt, e_content, e_author = els
+        for e in (e_content, e_author):
+            if e is not None:
+                t = e.text
+                if t and not t.isascii():
+                    self._mojibake(t, e.sourceline, where)
+        cline = c.sourceline
+        cid_text, cid_line = (e_id.text or "", e_id.sourceline) if e_id is not None else (None, cline)
+        parent, parent_line = 0, cline
+        if e_parent is not None:
+            t = e_parent.text or ""
+            if t.isdecimal():
+                parent = int(t)
+            else:
+                pm = _INT.match(t)
+                parent = int(pm.group(1)) if pm else 0
+            parent_line = e_parent.sourceline
+        approved, approved_line = ((e_approved.text or "").strip(), e_approved.sourceline) \
+            if e_approved is not None else (None, cline)
+        if e_date is not None and e_gmt is not None:
+            self._date_pair("wp:comment_date", e_date.text or "", e_date.sourceline,
+                            e_gmt.text or "", e_gmt.sourceline, idx, where)
+        elif e_date is not None or e_gmt is not None:
+            e, k = (e_date, "wp:comment_date") if e_date is not None else (e_gmt, "wp:comment_date_gmt")
+            self._dates([(k, e.text or "", e.sourceline)], idx, where)
         if approved is not None and approved not in KNOWN_APPROVAL:
             emit("comment-approval-unknown", f"comment_approved {approved!r} is not one of "
                  f"{', '.join(KNOWN_APPROVAL)}; converters cannot tell whether the comment is public",
                  line=approved_line, **where)
-        m = _INT.match(cid_text or "")
-        if not m:
-            return
-        cid = int(m.group(1))
+        if cid_text and cid_text.isdecimal():
+            cid = int(cid_text)
+        else:
+            m = _INT.match(cid_text or "")
+            if not m:
+                return
+            cid = int(m.group(1))
         ci = len(self.c_ids)
         first = self.c_index.first(cid, ci)
         if first is not None:
