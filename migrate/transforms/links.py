@@ -113,6 +113,17 @@ class UrlMap:
         for ident in identities:
             self._add(ident)
 
+    def compact(self, identities: dict[int, Identity]) -> None:
+        """Keep only what answering needs, once :meth:`redirects` has been read.
+
+        ``identities`` (id → the same item with its links, slug and dates
+        dropped) replaces the full ones; the old-slug list and the cache of
+        new URLs go. Afterwards :meth:`redirects` has nothing to give.
+        """
+        self._by_id = identities
+        self._old_paths = []
+        self._new_cache = {}
+
     # ------------------------------------------------------------ building
     def _add(self, ident: Identity) -> None:
         self._by_id[ident.id] = ident

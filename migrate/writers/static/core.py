@@ -24,8 +24,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import pickle
 import re
+import sys
+import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -38,7 +41,7 @@ from urllib.parse import quote, unquote, urlsplit
 from slugify import slugify
 
 from migrate.errors import Report, UsageError
-from migrate.model import Comment, Export, Identity, Post, Site
+from migrate.model import Comment, Export, Identity, Post, Site, WPDate
 from migrate.output import OutputTree, safe_component
 from migrate.parallel import _context as pool_context
 from migrate.parallel import default_workers, parallel_map
@@ -79,6 +82,7 @@ CONTENT_EXTS = frozenset({".md", ".markdown", ".mdown", ".html", ".htm", ".org",
                           ".pandoc", ".pdc", ".ad", ".asciidoc", ".xml", ".json", ".yaml", ".yml",
                           ".toml", ".txt"})
 
+_NO_DATE = WPDate()
 _DATE_SEG = {":year": 4, ":month": 2, ":day": 2}
 
 
@@ -139,7 +143,7 @@ def _url_path(url: str) -> str:
 # ---------------------------------------------------------------- the plan
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One item the site will hold, as planned before any content is read."""
 
@@ -424,6 +428,20 @@ class Planner:
             pid: tuple(aid for _, aid in sorted(kids)) for pid, kids in children.items()}
         self.urlmap = UrlMap(idents, self.site, self._new_url)
         self._plan_aliases()
+        del idents
+        self._compact()
+
+    def _compact(self) -> None:
+        """Pass two needs of an identity its type (and an attachment's title and file):
+        drop the rest, so what the plan holds per item stays small."""
+        slim: dict[int, Identity] = {}
+        for iid, i in self.identities.items():
+            att = i.type == "attachment"
+            slim[iid] = Identity(id=iid, type=sys.intern(i.type), status="", slug="",
+                                 title=i.title if att else "", link="", guid="", parent=0, date=_NO_DATE,
+                                 attachment_url=i.attachment_url)
+        self.identities = slim
+        self.urlmap.compact(slim)
 
     def __getstate__(self) -> dict:
         # a worker process gets the plan, not the run's report
@@ -747,12 +765,14 @@ class StaticWriter:
         state = RunState(report)
         run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
         with OutputTree(output, force=bool(options.get("force"))) as out:
+            # the redirects come from the plan alone: write them now and let the list go
+            run.redirects(out)
+            planner.redirect_pairs = []
             run.items(out)
             flavour.write_site(out, planner, state)
             for rel, data in flavour.layouts():
                 if not out.exists(rel):
                     out.write_bytes(rel, data)
-            run.redirects(out)
         run.summary()
 
 
@@ -791,9 +811,10 @@ class _Done:
 _WORKER: Optional["_Converter"] = None
 
 
-def _init_worker(blob: bytes) -> None:
+def _init_worker(plan_file: str) -> None:
     global _WORKER
-    _WORKER = pickle.loads(blob)
+    with open(plan_file, "rb") as fh:
+        _WORKER = pickle.load(fh)
 
 
 def _convert_in_worker(post: Post) -> "_Done":
@@ -1095,18 +1116,24 @@ class _Run:
             finally:
                 conv.live = None
             return
-        blob = pickle.dumps(conv, protocol=pickle.HIGHEST_PROTOCOL)
-        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=pool_context(),
-                                   initializer=_init_worker, initargs=(blob,))
-        del blob
-        ok = False
+        # the plan goes to each worker once, through a file: the pool keeps its
+        # initializer's arguments for the whole run, and the plan is the big part
+        fd, plan_file = tempfile.mkstemp(prefix="wpmigrate-plan-", suffix=".pickle")
         try:
-            for done in parallel_map(_convert_in_worker, self._todo(out), workers=self.jobs,
-                                     chunk_size=CHUNK_SIZE, executor=pool):
-                self._apply(out, done)
-            ok = True
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(conv, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=pool_context(),
+                                       initializer=_init_worker, initargs=(plan_file,))
+            ok = False
+            try:
+                for done in parallel_map(_convert_in_worker, self._todo(out), workers=self.jobs,
+                                         chunk_size=CHUNK_SIZE, executor=pool):
+                    self._apply(out, done)
+                ok = True
+            finally:
+                pool.shutdown(wait=ok, cancel_futures=True)
         finally:
-            pool.shutdown(wait=ok, cancel_futures=True)
+            os.unlink(plan_file)
 
     def _apply(self, out: OutputTree, done: _Done) -> None:
         """Write one converted item and fold in what its conversion found."""
