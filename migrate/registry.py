@@ -77,8 +77,16 @@ def parse_format(spec: str) -> tuple[str, dict[str, bool]]:
     return m.group(1), flags
 
 
+#: File endings that name their reader outright, so no reader is loaded to sniff.
+_BY_SUFFIX = ((".xml", "wxr"), (".xml.gz", "wxr"), (".zip", "wxr"), (".json", "json"), (".jsonl", "json"))
+
+
 def detect_reader(path: str) -> str:
-    """Pick a reader for a path by asking each reader's ``sniff``."""
+    """Pick a reader for a path: by its ending, else by asking each reader's ``sniff``."""
+    low = path.lower()
+    for suffix, name in _BY_SUFFIX:
+        if low.endswith(suffix) and name in plugins(READERS):
+            return name
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)

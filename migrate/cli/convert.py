@@ -79,7 +79,8 @@ def command(inputs: tuple[str, ...], to: str, output: str, recover: bool, media_
         "anonymize": anonymize,
     }.items() if v}
     with make_progress(quiet=quiet) as progress:
-        report = migrate.convert(inputs, to, output, options, recover=recover, filters=filters, progress=progress)
+        report = migrate.convert(inputs, to, output, options, recover=recover, filters=filters,
+                                 progress=None if quiet else progress)
     if report_path:
         with OutputFile(report_path) as fh:
             json.dump(report.to_dict(), fh, indent=2, ensure_ascii=False)

@@ -516,7 +516,7 @@ class SiteValidator:
         stitle = _short(title)
         m = _INT.match(pid_text or "")
         pid: int | None = int(m.group(1)) if m else None
-        if pid is None or pid <= 0:
+        if pid is None or not 0 < pid < _I64:
             what = "no <wp:post_id>" if pid_text is None else f"the post id {pid_text.strip()!r}, not a positive integer"
             emit("post-id-invalid", f"the item has {what}; the importer gives it a new id and nothing can "
                  "refer to it", file=fname,
@@ -524,6 +524,10 @@ class SiteValidator:
             pid = None
         pm = _INT.match(parent_text)
         parent = int(pm.group(1)) if pm else 0
+        if not -_I64 <= parent < _I64:
+            emit("post-id-invalid", f"the post parent {parent_text.strip()!r} is out of range; "
+                 "the importer cannot attach the item to it", file=fname, line=line, item_title=stitle)
+            parent = 0
         idx = len(self.ids)
         ids, parents = self.ids, self.parents
         if ids.itemsize < 8 and not (-_I32 <= (pid or 0) < _I32 and -_I32 <= parent < _I32):
@@ -873,9 +877,12 @@ class SiteValidator:
             cid = int(cid_text)
         else:
             m = _INT.match(cid_text or "")
-            if not m:
-                return
-            cid = int(m.group(1))
+            cid = int(m.group(1)) if m else 0
+        if not 0 < cid < _I64 or not 0 <= parent < _I64:
+            bad = cid_text if not 0 < cid < _I64 else f"parent {parent}"
+            emit("comment-id-invalid", f"the comment id {str(bad).strip()!r} is not a positive integer "
+                 "a database can hold; the comment cannot be threaded", line=cid_line or parent_line, **where)
+            return
         ci = len(self.c_ids)
         first = self.c_index.first(cid, ci)
         if first is not None:

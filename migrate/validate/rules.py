@@ -55,6 +55,8 @@ _RULES = (
          "Two items of one file share a post id: WordPress's importer skips the second as 'already exists', so it is lost."),
     Rule("item-duplicate", "notice", "identity",
          "An item of a split export repeats a post id of an earlier file of the same site (--one-site); the first is kept."),
+    Rule("comment-id-invalid", "warning", "identity",
+         "A comment id or parent that is not a positive integer a database column can hold: the comment cannot be threaded."),
     Rule("comment-id-duplicate", "warning", "identity",
          "Two comments share a comment id: threads that point at that id become ambiguous."),
     Rule("slug-duplicate", "warning", "identity",
