@@ -9,6 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests with a fixed seed so a run is repeatable; locally
+# they explore new examples each time (WPMIGRATE_FUZZ_EXAMPLES widens the
+# fuzz tests, see docs/fuzzing.md).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WPMIGRATE_SHARED", ROOT.parent / "shared"))
