@@ -93,6 +93,9 @@ def test_seed_thread_nests_and_pingbacks_stand_apart(sample_sites, flavour):
     assert len(items) == 1 and "Mandarin Lane" in items[0].text_content()
     assert "Mandarin Lane" not in lists[0].text_content()
     assert page.xpath("string(//section[@id='comments']/h2)").strip().startswith("5 ")
+    # a one-paragraph comment is a paragraph like the others
+    collins = top[2].xpath(".//*[contains(@class, 'comment-content')]")[0]
+    assert collins.xpath("./p") and "being completely silent" in collins.xpath("string(./p)")
 
 
 # ------------------------------------------------------------ goldens
