@@ -279,6 +279,7 @@ class Post:
             attachment_url=self.attachment_url,
             old_slugs=tuple(self.meta_values("_wp_old_slug")),
             line=self.source.line,
+            menu_order=self.menu_order,
         )
 
 
@@ -298,6 +299,8 @@ class Identity:
     attachment_url: str = ""
     old_slugs: tuple[str, ...] = ()
     line: int | None = None
+    #: WordPress orders a post's attachments (a gallery without ids) by this, then by id.
+    menu_order: int = 0
 
 
 @dataclass(frozen=True, slots=True)
