@@ -35,6 +35,19 @@ KNOWN_STATUSES = (
 )
 
 
+def decode_meta_value(value: str) -> object:
+    """A meta value as PHP would read it: serialized PHP decoded, else the string.
+
+    The decoder never executes anything and refuses absurd lengths and depths
+    (:mod:`migrate.phpserial`); a value that looks serialized but does not
+    decode raises :class:`migrate.phpserial.PhpSerialError`. The raw string
+    stays in the model either way.
+    """
+    from migrate import phpserial
+
+    return phpserial.loads(value) if phpserial.is_serialized(value) else value
+
+
 def parse_wp_date(value: str | None) -> datetime | None:
     """``YYYY-MM-DD HH:MM:SS`` to a naive datetime; zero or garbage is None."""
     if not value:
@@ -251,6 +264,11 @@ class Post:
     def terms_of(self, taxonomy: str) -> list[TermRef]:
         return [t for t in self.terms if t.taxonomy == taxonomy]
 
+    def meta_decoded(self, key: str, default: object = None) -> object:
+        """The first value of ``key``, PHP-unserialized when it is serialized."""
+        raw = self.meta_value(key)
+        return default if raw is None else decode_meta_value(raw)
+
     @property
     def decoded_slug(self) -> str:
         from urllib.parse import unquote
@@ -384,5 +402,5 @@ def in_memory(site: Site, posts: list[Post] | tuple[Post, ...]) -> Export:
 __all__ = [
     "Author", "Comment", "Export", "Extra", "Identity", "KNOWN_APPROVAL",
     "KNOWN_STATUSES", "Meta", "Post", "Site", "Source", "Term", "TermRef",
-    "WPDate", "ZERO_DATE", "in_memory", "parse_wp_date", "replace",
+    "WPDate", "ZERO_DATE", "decode_meta_value", "in_memory", "parse_wp_date", "replace",
 ]

@@ -11,7 +11,7 @@ import pytest
 
 import migrate
 from migrate.errors import InputError, UnsafeInputError
-from tests.conftest import CORPUS, generate
+from tests.conftest import CORPUS, SAMPLES, generate
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <!-- generator="WordPress/6.5" created="2024-05-01 10:00" -->
@@ -235,3 +235,17 @@ def test_channel_elements_after_items_are_reported(tmp_path):
     assert ids(write(tmp_path, "late.xml", text), report=report) == [1]
     late, = [f for f in report if f.code == "channel-after-items"]
     assert "wp:category" in late.message and late.line
+
+
+def test_serialized_meta_decodes_on_request_and_stays_raw():
+    from migrate.phpserial import PhpSerialError
+
+    post = next(p for p in migrate.read(SAMPLES / "site-structure.xml").posts()
+                if p.meta_value("_wp_attachment_metadata"))
+    raw = post.meta_value("_wp_attachment_metadata")
+    assert raw.startswith("a:") and post.meta_decoded("_wp_attachment_metadata")["file"]
+    assert post.meta_decoded("no-such-key", "absent") == "absent"
+    broken = migrate.Post(1, meta=(("k", 's:99:"short";'),))
+    with pytest.raises(PhpSerialError):
+        broken.meta_decoded("k")
+    assert migrate.Post(1, meta=(("k", "plain"),)).meta_decoded("k") == "plain"
