@@ -11,7 +11,7 @@ import pytest
 
 import migrate
 from migrate.errors import InputError, UnsafeInputError
-from tests.conftest import CORPUS, SAMPLES, generate
+from tests.conftest import CORPUS, SAMPLES
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <!-- generator="WordPress/6.5" created="2024-05-01 10:00" -->
