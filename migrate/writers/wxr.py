@@ -35,7 +35,6 @@ file, see :mod:`migrate.merge`).
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from datetime import datetime, timezone

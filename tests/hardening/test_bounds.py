@@ -24,7 +24,7 @@ from migrate.transforms.pipeline import to_markdown
 from migrate.transforms.shortcodes import expand_shortcodes
 from migrate.transforms.wpautop import wpautop
 
-from tests.hardening.conftest import ROOT, WXR_HEAD, build_wxr, cdata, item_xml
+from tests.hardening.conftest import ROOT, WXR_HEAD, build_wxr, item_xml
 
 ALL_WRITERS = ["hugo", "jekyll", "pelican", "json", "jsonl", "wxr", "ghost", "disqus",
                "atom+comments", "jsonfeed+comments"]

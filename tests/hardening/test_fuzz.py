@@ -17,8 +17,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import migrate
 from migrate.errors import InputError, MigrateError
-from migrate.readers.wxr import ReadOptions, iter_item_elements
-from migrate.readers.sources import sources_for
 from migrate.transforms.blocks import parse_blocks, serialize_blocks
 from migrate.transforms.context import TransformContext
 from migrate.transforms.pipeline import to_markdown

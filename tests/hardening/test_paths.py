@@ -123,6 +123,8 @@ def test_hostile_names_stay_inside(sandbox, writer, monkeypatch):
     before = _snapshot(sandbox.parent, out)
     opts = {"media_dir": str(sandbox / "media")} if site else {}
     report = migrate.convert([sandbox / "in.xml"], writer, out, opts)
+    if site:  # neutralised names are reported, not silently changed
+        assert report.counts.get("slug-collision") and report.counts.get("media-unsafe-path"), report.counts
     after = _snapshot(sandbox.parent, out)
     assert after == before, "files appeared or changed outside the output: " + repr(
         {k: v for k, v in after.items() if before.get(k) != v})

@@ -65,7 +65,7 @@ def attachment(pid: int, parent: int = 0, url: str | None = None) -> str:
 def wxr(*items: str, version: str | None = "1.2", authors: tuple[str, ...] = ("admin",),
         terms: tuple[tuple[str, str, str], ...] = (("category", "news", ""),), prolog: str = "",
         root: str = "rss") -> str:
-    head = [f'<?xml version="1.0" encoding="UTF-8"?>', prolog, f'<{root} version="2.0" {NS}>', "<channel>",
+    head = ['<?xml version="1.0" encoding="UTF-8"?>', prolog, f'<{root} version="2.0" {NS}>', "<channel>",
             "<title>T</title>", "<link>https://example.org</link>"]
     if version is not None:
         head.append(f"<wp:wxr_version>{version}</wp:wxr_version>")

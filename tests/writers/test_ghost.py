@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 
-import migrate
 from migrate.errors import Report
 from migrate.model import Author, Comment, Post, Site, Term, TermRef, WPDate, in_memory
 from migrate.writers.ghost import write
