@@ -116,6 +116,8 @@ class Report:
 
     Counts are exact for every code; only the first ``keep`` findings of each
     code are kept in full so that a run over millions of items stays flat.
+    Per-item counts likewise: for each code, the items of its first ``keep``
+    findings are counted (exactly), later items only in the code's total.
     """
 
     keep: int = 1000
@@ -124,6 +126,7 @@ class Report:
     _per_code_kept: Counter = field(default_factory=Counter)
     _severity: dict[str, Severity] = field(default_factory=dict)
     _per_item: Counter = field(default_factory=Counter)
+    _per_item_codes: Counter = field(default_factory=Counter)  # distinct items counted, per code
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, finding: Finding) -> None:
@@ -131,10 +134,17 @@ class Report:
             self._counts[finding.code] += 1
             self._severity.setdefault(finding.code, finding.severity)
             if finding.item_id is not None:
-                self._per_item[(finding.item_id, finding.code)] += 1
+                self._count_item((finding.item_id, finding.code), 1)
             if self._per_code_kept[finding.code] < self.keep:
                 self._per_code_kept[finding.code] += 1
                 self._kept.append(finding)
+
+    def _count_item(self, key: tuple[int, str], n: int) -> None:
+        if key in self._per_item:
+            self._per_item[key] += n
+        elif self._per_item_codes[key[1]] < self.keep:
+            self._per_item_codes[key[1]] += 1
+            self._per_item[key] = n
 
     def emit(
         self,
@@ -155,7 +165,8 @@ class Report:
             for code, n in other._counts.items():
                 self._counts[code] += n
                 self._severity.setdefault(code, other._severity[code])
-            self._per_item.update(other._per_item)
+            for key, n in other._per_item.items():
+                self._count_item(key, n)
             for f in other._kept:
                 if self._per_code_kept[f.code] < self.keep:
                     self._per_code_kept[f.code] += 1

@@ -10,6 +10,7 @@ the tree, nothing twice.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import shutil
@@ -87,7 +88,11 @@ class OutputTree:
             raise OutputError("this format writes a folder, not a stream; give -o FOLDER")
         self.target = Path(target).absolute()
         self.force = force
-        self._written: set[str] = set()
+        #: every path written, as 8-byte digests of its case-folded form: a
+        #: bounded few dozen bytes a path however long, for exports of any size
+        self._written: set[int] = set()
+        #: folders already made inside the temporary tree (digests too)
+        self._made: set[int] = set()
         self.tmp: Path | None = None
         self._lock: int | None = None
 
@@ -124,15 +129,20 @@ class OutputTree:
         """The absolute temporary path for ``rel``, checked and registered once."""
         assert self.tmp is not None, "use OutputTree as a context manager"
         p = check_relpath(rel)
-        key = str(p).casefold()
+        key = _digest(str(p).casefold())
         if key in self._written:
             raise OutputError(f"two things were to be written to {rel!r}")
         self._written.add(key)
         full = self.tmp.joinpath(*p.parts)
-        try:
-            full.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise _os_error(exc, self._shown(full.parent)) from exc
+        parts = p.parts[:-1]
+        if parts:
+            folder = _digest("/".join(parts))
+            if folder not in self._made:
+                try:
+                    full.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise _os_error(exc, self._shown(full.parent)) from exc
+                self._made.add(folder)
         return full
 
     def _shown(self, full: Path) -> Path:
@@ -144,7 +154,7 @@ class OutputTree:
             return full
 
     def exists(self, rel: str) -> bool:
-        return str(check_relpath(rel)).casefold() in self._written
+        return _digest(str(check_relpath(rel)).casefold()) in self._written
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
@@ -256,6 +266,11 @@ class OutputFile:
                 pass
             if _is_write_error(exc):
                 raise _os_error(exc, self.target) from exc
+
+
+def _digest(key: str) -> int:
+    """A path as a 64-bit number (collisions are out of reach at any real export size)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
 def _check_parent(target: Path) -> None:
