@@ -422,6 +422,16 @@ def _restore(md: str, keep: _Passthrough) -> str:
 
 _BLANKS = re.compile(r"\n{3,}")
 
+#: What only the lxml pass can handle: any element :func:`_prepare` acts on,
+#: comments and other markup declarations, and HTML that may be too deeply
+#: nested. Without any of these the HTML goes to the converter as it is.
+_NEEDS_TREE = re.compile(
+    r"<\s*(?:[!?]|/?\s*(?:" + "|".join(sorted(
+        PASSTHROUGH_TAGS | _INLINE_KEEP | _INLINE_FORMAT | {"pre", "caption", "figure", "table", "a"},
+        key=lambda t: (-len(t), t))) + r")(?![\w-]))",
+    re.I,
+)
+
 
 def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedHook] = None) -> str:
     """Convert clean HTML to CommonMark/GFM, raw HTML where Markdown has no form."""
@@ -429,10 +439,11 @@ def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedH
         return ""
     keep = _Passthrough(html)
     nbsp = "\ue000" if "\ue000" not in html else None
-    root = _parse(html, ctx)
-    if root is not None:
-        _prepare(root, keep, embed)
-        html = _inner_html(root)
+    if html.count("<") > _FLATTEN_FROM or _NEEDS_TREE.search(html) is not None:
+        root = _parse(html, ctx)
+        if root is not None:
+            _prepare(root, keep, embed)
+            html = _inner_html(root)
     if nbsp:
         html = html.replace("\u00a0", nbsp).replace("&nbsp;", nbsp)
     md = _convert(html)

@@ -281,6 +281,8 @@ def wpautop(text: str, br: bool = True) -> str:
     if text.strip(_PHP_TRIM) == "":
         return ""
     text = text + "\n"
+    if "<" not in text and "\r" not in text:
+        return _plain_autop(text, br)
 
     pres: list[str] = []
     if "<pre" in text:
@@ -336,6 +338,24 @@ def wpautop(text: str, br: bool = True) -> str:
     if "<!-- wpnl -->" in text:
         text = text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
     return text
+
+
+def _plain_autop(text: str, br: bool) -> str:
+    """:func:`wpautop` of a text with no markup and no carriage return.
+
+    The same steps, less those that only act on tags (there are none but the
+    paragraphs' own, and no empty paragraph is left to match them).
+    """
+    text = _MULTI_NL_RE.sub("\n\n", text)
+    paragraphs = [p for p in _PARA_SPLIT_RE.split(text) if p != ""]
+    text = "".join(f"<p>{p.strip(chr(10))}</p>\n" for p in paragraphs)
+    text = _EMPTY_P_RE.sub("", text)
+    text = _sub_tag(text, _BLOCK_HEAD, _P_END_TAIL)
+    if br:
+        text = _newlines_to_br(text)
+    text = _sub_tag(text, _BLOCK_HEAD, _BR_TAIL)
+    text = _sub_tag(text, _BR_BEFORE_BLOCK_HEAD, None)
+    return _TRAILING_NL_P_RE.sub("</p>", text)
 
 
 _UNAUTOP_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
