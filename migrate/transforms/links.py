@@ -35,12 +35,13 @@ _CDN_HOST = re.compile(r"^i[0-3]\.wp\.com$")
 _UPLOADS = "/wp-content/uploads/"
 
 
-def _host(netloc: str) -> str:
+def host_key(netloc: str) -> str:
+    """A host as a lookup key: no user, port or ``www.``, lower case."""
     host = netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower()
     return host[4:] if host.startswith("www.") else host
 
 
-def _path_key(path: str) -> str:
+def path_key(path: str) -> str:
     """Path as a lookup key: decoded, no trailing slash, no index.php."""
     p = unquote(path or "/")
     if p.endswith("/index.php"):
@@ -102,7 +103,7 @@ class UrlMap:
         self._hosts: set[str] = set()
         for u in (site.home, site.base_site_url, site.base_blog_url, site.link):
             if u:
-                h = _host(urlsplit(u).netloc)
+                h = host_key(urlsplit(u).netloc)
                 if h and h not in ("wordpress.com",):
                     self._hosts.add(h)
         self._by_id: dict[int, Identity] = {}
@@ -146,7 +147,7 @@ class UrlMap:
                 self._media.setdefault(rel.lower(), ident.id)
 
     def _is_internal(self, netloc: str) -> bool:
-        return not netloc or _host(netloc) in self._hosts
+        return not netloc or host_key(netloc) in self._hosts
 
     def _internal_key(self, url: str) -> Optional[str]:
         if not url:
@@ -158,8 +159,8 @@ class UrlMap:
         if parts.scheme not in ("", "http", "https") or not self._is_internal(parts.netloc):
             return None
         if parts.query:
-            return _path_key(parts.path) + "?" + parts.query
-        return _path_key(parts.path)
+            return path_key(parts.path) + "?" + parts.query
+        return path_key(parts.path)
 
     # ------------------------------------------------------------ answers
     def identity(self, url: str) -> Optional[Identity]:
@@ -179,7 +180,7 @@ class UrlMap:
                     want = _ID_QUERIES[k]
                     if ident is not None and (want is None or ident.type == want):
                         return ident
-        found = self._by_path.get(_path_key(parts.path))
+        found = self._by_path.get(path_key(parts.path))
         return self._by_id.get(found) if found is not None else None
 
     def new_url_of(self, ident: Identity) -> Optional[str]:
@@ -259,7 +260,7 @@ class UrlMap:
             if ident.type == "attachment":
                 olds.append(f"/?attachment_id={ident.id}")
             for old in olds:
-                if old in seen or _path_key(old) == _path_key(new_path) and "?" not in old:
+                if old in seen or path_key(old) == path_key(new_path) and "?" not in old:
                     continue
                 seen.add(old)
                 yield old, new

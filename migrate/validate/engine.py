@@ -32,6 +32,7 @@ from migrate.errors import Finding, InputError, Severity, UnsafeInputError
 from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE
 from migrate.readers.sources import InputSource, sources_for
 from migrate.readers.wxr import KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, tag_key
+from migrate.transforms.links import host_key, path_key
 from migrate.validate.config import Config
 from migrate.validate.rules import RULES
 from migrate.validate.scan import ScanStream
@@ -113,17 +114,6 @@ def _fmt_offset(minutes: int) -> str:
     m = abs(minutes)
     return f"{sign}{m // 60:02d}:{m % 60:02d}"
 
-
-def _host(netloc: str) -> str:
-    host = netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower()
-    return host[4:] if host.startswith("www.") else host
-
-
-def _path_key(path: str) -> str:
-    p = unquote(path or "/")
-    if p.endswith("/index.php"):
-        p = p[: -len("index.php")]
-    return p.rstrip("/").lower() or "/"
 
 
 # ------------------------------------------------------------------ results
@@ -373,7 +363,7 @@ class SiteValidator:
                 elif k in ("link", "wp:base_blog_url", "wp:base_site_url"):
                     url = (el.text or "").strip()
                     parts = urlsplit(url)
-                    host = _host(parts.netloc)
+                    host = host_key(parts.netloc)
                     if host and host != "wordpress.com":
                         h.hosts.add(host)
                         if k != "wp:base_site_url" and not h.blog_path:
@@ -768,7 +758,7 @@ class SiteValidator:
             rest = rest.split("://", 1)[1]
             slash = rest.find("/")
             rest = rest[slash:] if slash >= 0 else "/"
-        self.known_paths.append(hash(_path_key(rest)))
+        self.known_paths.append(hash(path_key(rest)))
 
     def _links(self, content: str, line: int, idx: int) -> None:
         rx = _HREF if "href" in content and "HREF" not in content and "Href" not in content else _HREF_ANY_CASE
@@ -786,7 +776,7 @@ class SiteValidator:
             if parts.scheme and parts.scheme not in ("http", "https"):
                 continue
             if parts.netloc:
-                if _host(parts.netloc) not in self.hosts:
+                if host_key(parts.netloc) not in self.hosts:
                     continue
             elif not parts.path.startswith("/") or url.startswith("//"):
                 continue
@@ -810,7 +800,7 @@ class SiteValidator:
                 continue
             if _DATE_ARCHIVE.match(low.rstrip("/")):
                 continue
-            self.l_key.append(hash(_path_key(parts.path)))
+            self.l_key.append(hash(path_key(parts.path)))
             self.l_idx.append(idx)
             self.l_line.append(lno)
             self.l_url.append(url)
@@ -1075,7 +1065,7 @@ def _has(sorted_hashes: array, h: int) -> bool:
 
 def _link_key(url: str) -> str:
     """The path key :meth:`SiteValidator._links` kept of ``url``."""
-    return _path_key(urlsplit(url).path)
+    return path_key(urlsplit(url).path)
 
 
 class _IdIndex:
