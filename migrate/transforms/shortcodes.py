@@ -592,15 +592,26 @@ def _ids(value: str) -> list[str]:
     return [p.strip() for p in value.split(",") if p.strip()]
 
 
-_IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|svg|tiff?)(?:$|\?)", re.I)
+_MEDIA_EXT = {
+    "image": re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|svg|tiff?)(?:$|\?)", re.I),
+    "audio": re.compile(r"\.(?:mp3|m4a|ogg|oga|wav|flac|aac|opus)(?:$|\?)", re.I),
+    "video": re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|wmv|flv)(?:$|\?)", re.I),
+}
 
 
-def _is_image(info: AttachmentInfo) -> bool:
-    return info.mime.startswith("image/") if info.mime else bool(_IMAGE_EXT.search(info.url))
+def _is_kind(info: AttachmentInfo, kind: str) -> bool:
+    """Whether an attachment is an image, audio or video, by MIME type or file ending."""
+    return info.mime.startswith(kind + "/") if info.mime else bool(_MEDIA_EXT[kind].search(info.url))
 
 
-def _gallery_items(sc: Shortcode, ctx: TransformContext) -> list[AttachmentInfo] | None:
-    """The attachments a gallery shows, as WordPress picks them; None if unknown."""
+def _attachments_for(sc: Shortcode, ctx: TransformContext, kind: str) -> list[AttachmentInfo] | None:
+    """The attachments a ``[gallery]`` or ``[playlist]`` shows, as WordPress picks them.
+
+    With ``ids``/``include``: those attachments, each one missing reported.
+    Without: the ``kind`` media attached to the post (or to the post named by
+    ``id=``), less any ``exclude``, in menu_order then id order. None, with a
+    finding, when the export has none attached.
+    """
     raw_ids = sc.attrs.get("ids") or sc.attrs.get("include") or ""
     if raw_ids:
         found = []
@@ -610,29 +621,27 @@ def _gallery_items(sc: Shortcode, ctx: TransformContext) -> list[AttachmentInfo]
             except (TypeError, ValueError):
                 info = None
             if info is None:
-                ctx.finding("media-missing", "warning", f"gallery attachment {raw} is not in the export")
+                ctx.finding("media-missing", "warning", f"{sc.tag} attachment {raw} is not in the export")
             else:
                 found.append(info)
         return found
-    # No ids: the images attached to the post (or to the post named by id=),
-    # less any excluded, in menu_order then id order, as WordPress does.
     try:
         owner = int(sc.attrs.get("id") or ctx.item_id or 0)
     except ValueError:
         owner = 0
     excluded = set(_ids(sc.attrs.get("exclude", "")))
-    children = [a for a in ctx.attached(owner) if _is_image(a) and str(a.id) not in excluded] if owner else []
+    children = [a for a in ctx.attached(owner) if _is_kind(a, kind) and str(a.id) not in excluded] if owner else []
     if not children:
-        ctx.finding("gallery-unresolved", "warning",
-                    "[gallery] without ids shows the post's attached images, and the export has none "
-                    "attached to this post; a placeholder was kept")
+        ctx.finding(f"{sc.tag}-unresolved", "warning",
+                    f"[{sc.tag}] without ids shows the post's attached {kind} files, and the export has "
+                    "none attached to this post; a placeholder was kept")
         return None
     return children
 
 
 def _gallery(sc: Shortcode, ctx: TransformContext) -> str | None:
     """``[gallery]``: the images it names, or the post's attached images."""
-    items = _gallery_items(sc, ctx)
+    items = _attachments_for(sc, ctx, "image")
     if not items:
         attrs = sc.raw[len(sc.tag) + 1 : sc.raw.find("]")].strip()
         return f'<div class="gallery" data-wp-gallery="{_esc(attrs)}"></div>'
@@ -749,27 +758,13 @@ def _media(kind: str, exts: tuple[str, ...]) -> Handler:
 
 
 def _playlist(sc: Shortcode, ctx: TransformContext) -> str | None:
-    """``[playlist ids=…]``: a list of links to the tracks."""
-    raw_ids = sc.attrs.get("ids") or sc.attrs.get("include") or ""
-    if not raw_ids:
-        ctx.finding("playlist-unresolved", "warning",
-                    "[playlist] without ids lists the post's attached media, which the "
-                    "content does not say; a placeholder was kept")
+    """``[playlist]``: a list of links to the tracks it names or the post's attached ones."""
+    kind = "video" if sc.attrs.get("type", "audio").lower() == "video" else "audio"
+    found = _attachments_for(sc, ctx, kind)
+    if not found:
         return f'<div class="playlist" data-wp-playlist="{_esc(sc.raw)}"></div>'
-    items = []
-    for raw in _ids(raw_ids):
-        try:
-            info = ctx.attachment(int(raw))
-        except (TypeError, ValueError):
-            info = None
-        if info is None:
-            ctx.finding("media-missing", "warning",
-                        f"playlist attachment {raw} is not in the export")
-            continue
-        url = _esc(_media_url(ctx, info.url))
-        items.append(f'<li><a href="{url}">{_esc(info.title or info.url)}</a></li>')
-    if not items:
-        return f'<div class="playlist" data-wp-playlist="{_esc(sc.raw)}"></div>'
+    items = [f'<li><a href="{_esc(_media_url(ctx, info.url))}">{_esc(info.title or info.url)}</a></li>'
+             for info in found]
     return '<ul class="wp-playlist">' + "".join(items) + "</ul>"
 
 

@@ -340,6 +340,17 @@ def test_gallery_without_ids() -> None:
     assert codes(ctx) == ["gallery-unresolved"]
 
 
+def test_playlist_without_ids_lists_the_posts_attached_tracks() -> None:
+    ctx = _ctx()
+    ctx.item_id = 9
+    ctx.attached = lambda post_id: [AttachmentInfo(11, "http://x/a.jpg"), AttachmentInfo(12, "http://x/t.mp3", title="Track"),
+                                    AttachmentInfo(13, "http://x/v.mp4", title="Clip")] if post_id == 9 else []
+    assert expand_shortcodes("[playlist]", ctx) == '<ul class="wp-playlist"><li><a href="http://x/t.mp3">Track</a></li></ul>'
+    assert expand_shortcodes('[playlist type="video"]', ctx) == (
+        '<ul class="wp-playlist"><li><a href="http://x/v.mp4">Clip</a></li></ul>')
+    assert codes(ctx) == []
+
+
 def test_gallery_without_ids_shows_the_posts_attached_images() -> None:
     children = {
         9: [AttachmentInfo(11, "http://x/b.png", alt="b"), AttachmentInfo(12, "http://x/c.pdf"),
