@@ -205,5 +205,4 @@ def apply_filters(export: Export, filters: Mapping[str, Any] | None) -> Export:
 
     out = export.with_posts(posts).with_site(site) if site is not export.site else export.with_posts(posts)
     out.extra_info["filters"] = dict(f)
-    out.extra_info["unfiltered"] = export
     return out
