@@ -195,3 +195,14 @@ def test_gallery_without_ids_shows_the_posts_attached_images(tmp_path):
     assert "second.jpg" in body and "third.jpg" in body and "elsewhere" not in body
     assert body.index("second.jpg") < body.index("third.jpg")  # id order when menu_order ties
     assert "gallery-unresolved" not in report.counts
+
+
+def test_gallery_follows_menu_order_before_id(tmp_path):
+    def att(aid: int, order: int, name: str) -> Post:
+        return post(aid, name, name.title(), type="attachment", status="inherit", parent=1, menu_order=order,
+                    attachment_url=f"https://ex.example/wp-content/uploads/2012/05/{name}.jpg")
+
+    posts = [post(1, "g", "G", content="[gallery]"), att(2, 5, "last"), att(3, 1, "first")]
+    migrate.write(in_memory(SITE, posts), "hugo", tmp_path / "s")
+    body = (tmp_path / "s/content/posts/g/index.md").read_text()
+    assert body.index("first.jpg") < body.index("last.jpg")

@@ -409,8 +409,8 @@ class Planner:
         children: dict[int, list[tuple[int, int]]] = {}
         for i in idents:
             if i.type == "attachment" and i.parent:
-                # WordPress's gallery order; an identity without menu_order sorts by id
-                children.setdefault(i.parent, []).append((getattr(i, "menu_order", 0) or 0, i.id))
+                # WordPress's gallery order: menu_order, then id
+                children.setdefault(i.parent, []).append((i.menu_order, i.id))
             if i.type == "attachment" and i.attachment_url:
                 rel = upload_relpath(i.attachment_url)
                 if not rel and _unsafe_upload(i.attachment_url):
