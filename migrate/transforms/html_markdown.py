@@ -440,7 +440,7 @@ def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedH
     keep = _Passthrough(html)
     nbsp = "\ue000" if "\ue000" not in html else None
     if html.count("<") > _FLATTEN_FROM or _NEEDS_TREE.search(html) is not None:
-        root = _parse(html, ctx)
+        root = parse_fragment(html, ctx)
         if root is not None:
             _prepare(root, keep, embed)
             html = _inner_html(root)
@@ -463,8 +463,13 @@ def _inner_html(root: etree._Element) -> str:
 
 # ------------------------------------------------------------ deep nesting
 
-def _parse(html: str, ctx: TransformContext) -> Optional[etree._Element]:
-    """The fragment as a tree no deeper than :data:`MAX_DEPTH`, all its text kept."""
+def parse_fragment(html: str, ctx: Optional[TransformContext] = None) -> Optional[etree._Element]:
+    """The fragment as a tree no deeper than :data:`MAX_DEPTH`, all its text kept.
+
+    libxml2 stops at 2,048 nested elements and drops the rest; deeper
+    wrappers are removed first, reported through ``ctx`` when one is given.
+    None when the fragment cannot be parsed at all.
+    """
     capped = 0
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
@@ -482,7 +487,7 @@ def _parse(html: str, ctx: TransformContext) -> Optional[etree._Element]:
         deepest = _max_depth(root)
         if deepest > MAX_DEPTH:
             unwrapped = _flatten(root)
-    if capped or unwrapped:
+    if (capped or unwrapped) and ctx is not None:
         ctx.finding("html-nesting-flattened", "notice",
                     f"HTML nested {'more than ' + str(_PARSER_DEPTH) if capped else deepest} elements deep: "
                     f"{capped + unwrapped} wrappers beyond depth {_FLATTEN_FROM} were removed, "

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-from lxml import etree
+from migrate.transforms.html_markdown import parse_fragment
 
 __all__ = ["visible_text", "normalize_space"]
 
@@ -34,9 +33,8 @@ def visible_text(fragment: str) -> str:
     """Visible text of an HTML fragment, whitespace-normalised."""
     if not fragment or not fragment.strip():
         return ""
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
+    root = parse_fragment(fragment)
+    if root is None:
         return normalize_space(fragment)
     out: list[str] = []
     # (element, entering?) pairs: an explicit stack, no recursion
