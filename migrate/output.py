@@ -95,6 +95,7 @@ class OutputTree:
         self._made: set[int] = set()
         self.tmp: Path | None = None
         self._lock: int | None = None
+        self._scratch: list[Path] = []
 
     def __enter__(self) -> "OutputTree":
         if not self.force and not _may_replace(self.target):
@@ -128,11 +129,7 @@ class OutputTree:
     def path(self, rel: str) -> Path:
         """The absolute temporary path for ``rel``, checked and registered once."""
         assert self.tmp is not None, "use OutputTree as a context manager"
-        p = check_relpath(rel)
-        key = _digest(str(p).casefold())
-        if key in self._written:
-            raise OutputError(f"two things were to be written to {rel!r}")
-        self._written.add(key)
+        p = self.register(rel)
         full = self.tmp.joinpath(*p.parts)
         parts = p.parts[:-1]
         if parts:
@@ -144,6 +141,35 @@ class OutputTree:
                     raise _os_error(exc, self._shown(full.parent)) from exc
                 self._made.add(folder)
         return full
+
+    def register(self, rel: str) -> PurePosixPath:
+        """Claim ``rel`` (checked) without writing it: for files a :class:`StagedFiles` wrote."""
+        p = check_relpath(rel)
+        key = _digest(str(p).casefold())
+        if key in self._written:
+            raise OutputError(f"two things were to be written to {rel!r}")
+        self._written.add(key)
+        return p
+
+    def staged(self) -> "StagedFiles":
+        """A picklable writer into this tree's staging folder, for worker processes.
+
+        What it writes must be claimed here with :meth:`register` afterwards,
+        so that a path written twice is still refused.
+        """
+        assert self.tmp is not None, "use OutputTree as a context manager"
+        return StagedFiles(self.tmp, self.target)
+
+    def scratch(self, name: str) -> Path:
+        """A working file inside the staging folder that is not part of the output.
+
+        Removed before the folder is moved into place (and with it on abort),
+        so it sits on the output's file system, not in a RAM-backed ``/tmp``.
+        """
+        assert self.tmp is not None, "use OutputTree as a context manager"
+        path = self.tmp / f".scratch-{safe_component(name)}"
+        self._scratch.append(path)
+        return path
 
     def _shown(self, full: Path) -> Path:
         """``full`` (inside the temporary folder) as the path it will have in the output."""
@@ -181,6 +207,14 @@ class OutputTree:
 
     def commit(self) -> None:
         assert self.tmp is not None
+        for path in self._scratch:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                self.abort()
+                raise _os_error(exc, self.target) from exc
         old: Path | None = None
         try:
             if self.target.exists():
@@ -208,6 +242,46 @@ class OutputTree:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+class StagedFiles:
+    """Writes files into an :class:`OutputTree`'s staging folder from any process.
+
+    Paths are checked as the tree checks them and a file is never replaced;
+    the tree claims the paths afterwards (:meth:`OutputTree.register`), so a
+    path two writers chose is still refused, whoever wrote first.
+    """
+
+    def __init__(self, tmp: Path, target: Path) -> None:
+        self.tmp = tmp
+        self.target = target
+        self._made: set[str] = set()
+
+    def __getstate__(self) -> dict:
+        return {"tmp": self.tmp, "target": self.target, "_made": set()}
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        p = check_relpath(rel)
+        full = self.tmp.joinpath(*p.parts)
+        folder = "/".join(p.parts[:-1])
+        if folder and folder not in self._made:
+            if not self.tmp.is_dir():  # the run was abandoned: never rebuild its folder
+                raise OutputError("the output folder being written was removed", file=str(self.target))
+            try:
+                full.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _os_error(exc, self.target / folder) from exc
+            self._made.add(folder)
+        try:
+            with open(full, "xb") as fh:
+                fh.write(data)
+        except FileExistsError:
+            raise OutputError(f"two things were to be written to {rel!r}") from None
+        except OSError as exc:
+            raise _os_error(exc, self.target / str(p)) from exc
 
 
 class OutputFile:

@@ -408,3 +408,36 @@ def test_file_output_that_is_a_folder_is_refused(tmp_path, writer):
     r = convert_seed(writer, out)
     assert_one_line_error(r, str(out), "is a folder")
     assert fingerprint(out) == before and temps(out) == []
+
+
+def test_files_written_by_workers_are_confined_claimed_and_scratch_is_removed(tmp_path):
+    """What worker processes write goes through the same checks, and is claimed by the tree."""
+    import pickle
+
+    target = tmp_path / "site"
+    with OutputTree(target) as out:
+        staged = pickle.loads(pickle.dumps(out.staged()))  # as a worker process gets it
+        staged.write_text("content/a/index.md", "A")
+        out.register("content/a/index.md")
+        for bad in ("../escape.md", "/abs.md", "content/../../x.md", "a\\b.md"):
+            with pytest.raises(OutputError):
+                staged.write_text(bad, "no")
+        with pytest.raises(OutputError, match="two things"):
+            staged.write_text("content/a/index.md", "again")
+        with pytest.raises(OutputError, match="two things"):
+            out.register("CONTENT/A/index.md")  # the same path to a case-insensitive disk
+        scratch = out.scratch("items")
+        scratch.write_bytes(b"working data")
+    assert (target / "content/a/index.md").read_text() == "A"
+    assert not (tmp_path / "escape.md").exists()
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "content"], "scratch files are not output"
+
+
+def test_a_worker_never_rebuilds_an_abandoned_staging_folder(tmp_path):
+    out = OutputTree(tmp_path / "site")
+    out.__enter__()
+    staged = out.staged()
+    out.abort()
+    with pytest.raises(OutputError, match="removed"):
+        staged.write_text("content/late/index.md", "late")
+    assert list(tmp_path.iterdir()) == []

@@ -206,3 +206,57 @@ def test_gallery_follows_menu_order_before_id(tmp_path):
     migrate.write(in_memory(SITE, posts), "hugo", tmp_path / "s")
     body = (tmp_path / "s/content/posts/g/index.md").read_text()
     assert body.index("first.jpg") < body.index("last.jpg")
+
+
+def test_items_are_read_once_and_converted_from_the_spool(tmp_path):
+    """Pass two converts what pass one spooled: a second pass over the export is never asked for."""
+    posts = [post(i, f"p{i}", f"Post {i}", content=f"<p>Body {i}</p>") for i in range(1, 60)]
+    opened: list[int] = []
+
+    def open_posts():
+        opened.append(1)
+        return iter(posts)
+
+    exp = migrate.model.Export(SITE, open_posts)
+    for jobs in ("1", "2"):
+        opened.clear()
+        migrate.write(exp, "hugo", tmp_path / jobs, {"jobs": jobs})
+        assert len(opened) == 1
+    assert files(tmp_path / "1") == files(tmp_path / "2")
+    assert "Body 59" in files(tmp_path / "1")["content/posts/p59/index.md"].decode()
+
+
+def test_spool_keeps_file_order_first_copy_of_an_id_and_what_this_process_handles(tmp_path):
+    att = Post(id=7, type="attachment", status="inherit", attachment_url="https://ex.example/wp-content/uploads/a.jpg")
+    skipped = Post(id=8, type="nav_menu_item", comments=(Comment(id=1), Comment(id=2)))
+    items = [post(i, f"p{i}") for i in range(100, core.CHUNK_SIZE + 102)]
+    dup = post(100, "again")
+    spool = core._Spool(tmp_path / "spool")
+    idents = list(spool.fill([items[0], att, dup, skipped, *items[1:]]))
+    spool.done_writing()
+    assert [i.id for i in idents] == [100, 7, 8] + [p.id for p in items[1:]]
+    frames = list(spool.frames())
+    assert [f[0] for f in frames] == [[("attachment", 7, att.attachment_url), ("comments", 2)], []]
+    got = [p for _, where in frames for p in core._read_posts(where)]
+    assert got == items  # the later copy of id 100 is not there, order kept
+    assert len(core._read_posts(frames[0][1])) == core.CHUNK_SIZE
+
+
+def test_a_path_chosen_twice_is_refused_when_workers_write(tmp_path, monkeypatch):
+    """Two items planned onto one file: refused whether this process or a worker wrote it."""
+    from migrate.writers.static.hugo import HugoFlavour
+
+    orig = HugoFlavour.place
+
+    def place(self, entry, planner):
+        orig(self, entry, planner)
+        if entry.id in (3, 30):
+            entry.file = "content/posts/same.md"
+
+    monkeypatch.setattr(HugoFlavour, "place", place)
+    posts = [post(i, f"p{i}") for i in range(1, 40)]
+    for jobs in ("1", "2"):
+        with pytest.raises(OutputError, match="two things were to be written"):
+            migrate.write(in_memory(SITE, posts), "hugo", tmp_path / f"s{jobs}", {"jobs": jobs})
+        assert not (tmp_path / f"s{jobs}").exists()
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".s{jobs}.")], "no temporary left"

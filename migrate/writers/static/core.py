@@ -27,22 +27,22 @@ import json
 import os
 import pickle
 import re
+import struct
 import sys
-import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Optional
 from urllib.parse import quote, unquote, urlsplit
 
 from slugify import slugify
 
 from migrate.errors import Report, UsageError
 from migrate.model import Comment, Export, Identity, Post, Site, WPDate
-from migrate.output import OutputTree, safe_component
+from migrate.output import OutputTree, StagedFiles, safe_component
 from migrate.parallel import _context as pool_context
 from migrate.parallel import default_workers, parallel_map
 from migrate.threads import build_threads, comment_sort_key, walk
@@ -84,6 +84,11 @@ CONTENT_EXTS = frozenset({".md", ".markdown", ".mdown", ".html", ".htm", ".org",
 
 _NO_DATE = WPDate()
 _DATE_SEG = {":year": 4, ":month": 2, ":day": 2}
+
+
+def is_page_of_site(type_: str, status: str) -> bool:
+    """Whether an item becomes a page of the site (the plan's rule, for streaming it)."""
+    return type_ not in SKIP_TYPES and status in WRITE_STATUSES
 
 
 def email_hash(email: str) -> str:
@@ -376,13 +381,14 @@ class RunState:
 class Planner:
     """Pass one: slugs, paths, URLs, comment keys, media places, URL map."""
 
-    def __init__(self, export: Export, flavour: Flavour, options: Mapping[str, Any], report: Report) -> None:
+    def __init__(self, export: Export, flavour: Flavour, options: Mapping[str, Any], report: Report,
+                 identities: Optional[Iterable[Identity]] = None) -> None:
         self.site: Site = export.site
         self.flavour = flavour
         self.report = report
         seen: set[int] = set()
         idents: list[Identity] = []
-        for ident in export.identities():
+        for ident in (export.identities() if identities is None else identities):
             if ident.id in seen:
                 continue
             seen.add(ident.id)
@@ -457,7 +463,7 @@ class Planner:
                 if i.type != "attachment":
                     self.skipped[f"type {i.type}"] += 1
                 continue
-            if i.status not in WRITE_STATUSES:
+            if i.status not in WRITE_STATUSES:  # as :func:`is_page_of_site`
                 self.skipped[f"status {i.status or '(none)'}"] += 1
                 continue
             kind = "post" if i.type == "post" else "page" if i.type == "page" else "custom"
@@ -760,20 +766,104 @@ class StaticWriter:
             choice = "none"
         if choice not in COMMENT_CHOICES:
             raise UsageError(f"comments must be one of {', '.join(COMMENT_CHOICES)}, not {choice!r}")
-        planner = Planner(export, flavour, options, report)
-        jobs = _jobs(options, len(planner.entries), planner.download)
-        state = RunState(report)
-        run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
         with OutputTree(output, force=bool(options.get("force"))) as out:
+            # pass one reads every item once: identities for the plan, and the
+            # items to convert pickled into a spool, so pass two parses nothing
+            spool = _Spool(out.scratch("items"))
+            try:
+                planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()))
+            finally:
+                spool.done_writing()
+            jobs = _jobs(options, len(planner.entries), planner.download)
+            state = RunState(report)
+            run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
             # the redirects come from the plan alone: write them now and let the list go
             run.redirects(out)
             planner.redirect_pairs = []
-            run.items(out)
+            run.items(out, spool)
             flavour.write_site(out, planner, state)
             for rel, data in flavour.layouts():
                 if not out.exists(rel):
                     out.write_bytes(rel, data)
         run.summary()
+
+
+class _Spool:
+    """Pass one's items on disk, in frames, for pass two to convert without parsing again.
+
+    A frame is a small header, what the writing process handles itself
+    (attachments to copy, comments of items that are not written), then a
+    blob of up to :data:`CHUNK_SIZE` pickled posts that a worker process
+    reads by offset. Only one frame is in memory at a time.
+    """
+
+    _LEN = struct.Struct("<Q")
+    #: header entries gathered before a frame is written even without posts
+    MAX_EXTRAS = 4096
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: Optional[IO[bytes]] = open(path, "xb")
+        self._posts: list[Post] = []
+        self._extras: list[tuple] = []
+
+    def fill(self, posts: Iterable[Post]) -> Iterator[Identity]:
+        """Spool ``posts`` while yielding their identities (the first of each id only)."""
+        seen: set[int] = set()
+        for post in posts:
+            if post.id in seen:  # the same item again (split files): the first one is written
+                continue
+            seen.add(post.id)
+            yield post.identity()
+            if is_page_of_site(post.type, post.status):
+                self._posts.append(post)
+                if len(self._posts) >= CHUNK_SIZE:
+                    self._flush()
+                continue
+            if post.type == "attachment":
+                self._extras.append(("attachment", post.id, post.attachment_url))
+            if post.comments:
+                self._extras.append(("comments", len(post.comments)))
+            if len(self._extras) >= self.MAX_EXTRAS:
+                self._flush()
+        self._flush()
+
+    def _flush(self) -> None:
+        if not self._posts and not self._extras:
+            return
+        assert self._fh is not None
+        blob = pickle.dumps(self._posts, protocol=pickle.HIGHEST_PROTOCOL) if self._posts else b""
+        head = pickle.dumps((self._extras, len(blob)), protocol=pickle.HIGHEST_PROTOCOL)
+        self._fh.write(self._LEN.pack(len(head)))
+        self._fh.write(head)
+        self._fh.write(blob)
+        self._posts = []
+        self._extras = []
+
+    def done_writing(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def frames(self) -> Iterator[tuple[list[tuple], Optional[tuple[str, int, int]]]]:
+        """(header entries, where the frame's posts are: path, offset, length — or None)."""
+        with open(self.path, "rb") as fh:
+            while True:
+                raw = fh.read(self._LEN.size)
+                if not raw:
+                    return
+                (size,) = self._LEN.unpack(raw)
+                extras, blob_len = pickle.loads(fh.read(size))
+                where = (str(self.path), fh.tell(), blob_len) if blob_len else None
+                fh.seek(blob_len, os.SEEK_CUR)
+                yield extras, where
+
+
+def _read_posts(where: tuple[str, int, int]) -> list[Post]:
+    path, offset, length = where
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return pickle.loads(fh.read(length))
 
 
 class _Collect:
@@ -799,7 +889,10 @@ class _Done:
     title: str
     file: str
     line: Optional[int]
+    #: files to write (converted in this process)
     files: list[tuple[str, bytes]]
+    #: files a worker already wrote into the staging folder, to claim
+    written: list[str]
     findings: list
     #: media the content points at, for this process to copy or report:
     #: ("copy", rel, place, url), ("missing", rel, url), ("not-copied", key)
@@ -809,17 +902,23 @@ class _Done:
 
 
 _WORKER: Optional["_Converter"] = None
+_WORKER_FILES: Optional[StagedFiles] = None
 
 
-def _init_worker(plan_file: str) -> None:
-    global _WORKER
+def _init_worker(plan_file: str, files: StagedFiles) -> None:
+    global _WORKER, _WORKER_FILES
     with open(plan_file, "rb") as fh:
         _WORKER = pickle.load(fh)
+    _WORKER_FILES = files
 
 
-def _convert_in_worker(post: Post) -> "_Done":
-    assert _WORKER is not None, "worker not initialised"
-    return _WORKER.convert(post)
+def _convert_frame_in_worker(frame: tuple[list[tuple], Optional[tuple[str, int, int]]]) -> tuple[list[tuple], list["_Done"]]:
+    """Convert one spool frame's posts and write their files; the header goes back as it came."""
+    assert _WORKER is not None and _WORKER_FILES is not None, "worker not initialised"
+    extras, where = frame
+    if where is None:
+        return extras, []
+    return extras, [_WORKER.convert(post, _WORKER_FILES) for post in _read_posts(where)]
 
 
 class _Converter:
@@ -843,7 +942,8 @@ class _Converter:
         state["live"] = None
         return state
 
-    def convert(self, post: Post) -> _Done:
+    def convert(self, post: Post, files: Optional[StagedFiles] = None) -> _Done:
+        """Convert one item; with ``files``, write its files there and list them instead."""
         report = Report(keep=1 << 62)
         media: list[tuple] = []
         skips: Counter = Counter()
@@ -856,8 +956,14 @@ class _Converter:
             self._item(out, entry, post, report, media, skips, taxonomies)
         finally:
             self.flavour.report = saved
-        return _Done(post.id, post.title, post.source.file, post.source.line, out.files, list(report),
-                     media, dict(skips), tuple(sorted(taxonomies)))
+        written: list[str] = []
+        if files is not None:
+            for rel, data in out.files:
+                files.write_bytes(rel, data)
+                written.append(rel)
+            out.files = []
+        return _Done(post.id, post.title, post.source.file, post.source.line, out.files, written,
+                     list(report), media, dict(skips), tuple(sorted(taxonomies)))
 
     # ------------------------------------------------------------ media
     def _resolve_media(self, ctx_box: list, media: list[tuple]) -> Callable[[str], Optional[str]]:
@@ -1057,7 +1163,6 @@ class _Run:
         self.media_done: set[str] = set()
         self.media_missing: set[str] = set()
         self.media_not_copied: set[str] = set()
-        self.written: set[int] = set()
 
     # ------------------------------------------------------------ media
     def _copy_media(self, out: OutputTree, rel: str, place: MediaPlace, url: Optional[str],
@@ -1075,8 +1180,8 @@ class _Run:
         self.media_done.add(key)
         return True
 
-    def _attachment(self, out: OutputTree, post: Post) -> None:
-        rel = self.planner.attachments.get(post.id)
+    def _attachment(self, out: OutputTree, aid: int, attachment_url: str) -> None:
+        rel = self.planner.attachments.get(aid)
         if not rel:
             return
         if self.planner.media_dir is None and not self.planner.download:
@@ -1086,54 +1191,51 @@ class _Run:
         if place is None:
             if rel.lower() not in self.media_missing:
                 self.media_missing.add(rel.lower())
-                self.planner.store.fetch(rel, post.attachment_url, report=self.report)
+                self.planner.store.fetch(rel, attachment_url, report=self.report)
             return
-        self._copy_media(out, rel, place, post.attachment_url, None)
+        self._copy_media(out, rel, place, attachment_url, None)
 
     # ------------------------------------------------------------ items
-    def _todo(self, out: OutputTree) -> Iterator[Post]:
-        """The items to convert, in file order; the rest (media, skipped types) handled here."""
-        for post in self.export.posts():
-            if post.id in self.written:
-                continue
-            self.written.add(post.id)
-            if post.id not in self.planner.entries:
-                if post.type == "attachment":
-                    self._attachment(out, post)
-                if post.comments:
-                    self.comment_skips["item not written"] += len(post.comments)
-                continue
-            yield post
+    def _extras(self, out: OutputTree, extras: list[tuple]) -> None:
+        """What a spool frame's header asks of this process: media of attachments, skipped comments."""
+        for ev in extras:
+            if ev[0] == "attachment":
+                self._attachment(out, ev[1], ev[2])
+            else:
+                self.comment_skips["item not written"] += ev[1]
 
-    def items(self, out: OutputTree) -> None:
+    def items(self, out: OutputTree, spool: "_Spool") -> None:
         conv = self.converter
         if self.jobs <= 1:
             if self.planner.download:
                 conv.live = lambda rel, place, url, ctx: self._copy_media(out, rel, place, url, ctx)
             try:
-                for done in map(conv.convert, self._todo(out)):
-                    self._apply(out, done)
+                for extras, where in spool.frames():
+                    self._extras(out, extras)
+                    if where is not None:
+                        for post in _read_posts(where):
+                            self._apply(out, conv.convert(post))
             finally:
                 conv.live = None
             return
         # the plan goes to each worker once, through a file: the pool keeps its
-        # initializer's arguments for the whole run, and the plan is the big part
-        fd, plan_file = tempfile.mkstemp(prefix="wpmigrate-plan-", suffix=".pickle")
+        # initializer's arguments for the whole run, and the plan is the big part.
+        # Workers read their posts from the spool and write their files
+        # themselves; this process only claims the paths and copies media.
+        plan_file = out.scratch("plan")
+        with open(plan_file, "xb") as fh:
+            pickle.dump(conv, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=pool_context(),
+                                   initializer=_init_worker, initargs=(str(plan_file), out.staged()))
         try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(conv, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=pool_context(),
-                                       initializer=_init_worker, initargs=(plan_file,))
-            ok = False
-            try:
-                for done in parallel_map(_convert_in_worker, self._todo(out), workers=self.jobs,
-                                         chunk_size=CHUNK_SIZE, executor=pool):
+            for extras, dones in parallel_map(_convert_frame_in_worker, spool.frames(), workers=self.jobs,
+                                              chunk_size=1, executor=pool):
+                self._extras(out, extras)
+                for done in dones:
                     self._apply(out, done)
-                ok = True
-            finally:
-                pool.shutdown(wait=ok, cancel_futures=True)
         finally:
-            os.unlink(plan_file)
+            # running frames finish before the staging folder may be removed
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _apply(self, out: OutputTree, done: _Done) -> None:
         """Write one converted item and fold in what its conversion found."""
@@ -1157,6 +1259,8 @@ class _Run:
                     self.planner.store.fetch(rel, url, ctx=ctx, report=self.report)  # reports it
             else:
                 self.media_not_copied.add(ev[1])
+        for rel in done.written:
+            out.register(rel)
         for rel, data in done.files:
             out.write_bytes(rel, data)
         self.comment_skips.update(done.comment_skips)
