@@ -1,0 +1,85 @@
+"""The neutral model's date handling: the fast parse agrees with the pattern it shortcuts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrate.model import WPDate, parse_wp_date
+
+_PATTERN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*$")
+
+
+def reference_parse(value: str | None) -> datetime | None:
+    """What WordPress dates meant before the fast path: the pattern, then the calendar."""
+    if not value:
+        return None
+    m = _PATTERN.match(value)
+    if not m:
+        return None
+    try:
+        return datetime(*(int(g) for g in m.groups()))
+    except ValueError:
+        return None
+
+
+def reference_aware(d: WPDate, fallback: timedelta | None) -> datetime | None:
+    local, gmt = reference_parse(d.local), reference_parse(d.gmt)
+    off = None
+    if local is not None and gmt is not None:
+        seconds = round((local - gmt).total_seconds() / 60) * 60
+        off = None if abs(seconds) > 18 * 3600 else timedelta(seconds=seconds)
+    if local is not None:
+        return local.replace(tzinfo=timezone(off if off is not None else fallback or timedelta(0)))
+    if gmt is not None:
+        gmt = gmt.replace(tzinfo=timezone.utc)
+        return gmt.astimezone(timezone(fallback)) if fallback else gmt
+    return None
+
+
+_DIGITS = st.sampled_from("0123456789") | st.sampled_from("٠١٢٣٤٥٦٧٨٩０１x -:T")
+
+
+@st.composite
+def date_strings(draw) -> str:
+    """Mostly well-shaped dates (valid, impossible, zero), with damaged and odd ones mixed in."""
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        dt = draw(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+        return dt.replace(microsecond=0).isoformat(sep=draw(st.sampled_from([" ", "T"])))
+    if kind == 1:
+        parts = [draw(st.integers(0, 9999)), draw(st.integers(0, 99)), draw(st.integers(0, 99)),
+                 draw(st.integers(0, 99)), draw(st.integers(0, 99)), draw(st.integers(0, 99))]
+        return "{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format(*parts)
+    if kind == 2:
+        base = list("2012-05-01 10:00:00")
+        i = draw(st.integers(0, len(base) - 1))
+        base[i] = draw(_DIGITS)
+        return "".join(base)
+    return draw(st.text(max_size=22))
+
+
+@given(date_strings())
+def test_parse_wp_date_agrees_with_the_pattern(value):
+    assert parse_wp_date(value) == reference_parse(value)
+
+
+@given(date_strings(), date_strings(),
+       st.none() | st.integers(-14 * 60, 14 * 60).map(lambda m: timedelta(minutes=m)))
+def test_aware_agrees_with_the_reference(local, gmt, fallback):
+    d = WPDate(local, gmt)
+    got, want = d.aware(fallback), reference_aware(d, fallback)
+    assert got == want
+    if got is not None:
+        assert got.utcoffset() == want.utcoffset()
+
+
+def test_zero_and_damaged_dates_read_as_absent():
+    assert parse_wp_date("0000-00-00 00:00:00") is None
+    assert parse_wp_date("2012-02-30 10:00:00") is None
+    assert parse_wp_date("2012-05-01 10:00:0x") is None
+    assert parse_wp_date(" 2012-05-01 10:00:00 ") == datetime(2012, 5, 1, 10, 0, 0)
+    assert not WPDate("0000-00-00 00:00:00", "0000-00-00 00:00:00")
