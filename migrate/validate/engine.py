@@ -8,11 +8,12 @@ arrays (per item: id, type, status, parent, file, line, a short title; per
 comment: id, item, parent, line). Reference rules run at the end, over the
 whole site, so a parent defined after its child still counts.
 
-Bytes go through :class:`~migrate.validate.scan.ScanStream`, which reports
-control characters and invalid UTF-8 with their line and column and
-neutralises them so the rest of the file is still checked. A file that is
-not well-formed gives one finding at the parser's line and column; the other
-files are still validated.
+A file the parser stops on is read again through
+:class:`~migrate.validate.scan.ScanStream`, which reports control characters
+and invalid UTF-8 with their line and column and neutralises them so the rest
+of the file is still checked (a file the parser reads to the end has none:
+see :meth:`SiteValidator._items`). A file that is not well-formed gives one
+finding at the parser's line and column; the other files are still validated.
 """
 
 from __future__ import annotations
@@ -213,8 +214,12 @@ class _Stop(Exception):
 class SiteValidator:
     """Validates the files of one site: identities collected, references checked at the end."""
 
-    def __init__(self, results: Results, *, known_shortcodes: frozenset[str] = frozenset()) -> None:
+    def __init__(self, results: Results, *, known_shortcodes: frozenset[str] = frozenset(),
+                 parser_first: bool = True) -> None:
         self.r = results
+        #: Parse a UTF-8 file's raw bytes first, through the scanner only when the
+        #: parser stops (see :meth:`_items`); False always reads through the scanner.
+        self.parser_first = parser_first
         self.files: list[str] = []
         # items
         # ids are 4 bytes each until one does not fit (_wide makes them 8)
@@ -425,9 +430,29 @@ class SiteValidator:
         name = source.name
         fi = len(self.files)
         self.files.append(name)
+        done = 0
+        if header.utf8 and self.parser_first:
+            # libxml2 rejects every byte the scanner flags (a control character,
+            # U+FFFE/U+FFFF, bytes that are not UTF-8), wherever it stands: a file
+            # it reads to the end has nothing for the scanner to report, and the
+            # scanner would hand it on unchanged. So the raw bytes are parsed
+            # first; only a file the parser stops on is read again through the
+            # scanner, skipping the items already checked (their bytes precede
+            # the first problem, so both reads give them identically).
+            try:
+                for el in iter_item_elements(source, ReadOptions(), None):
+                    self._item(el, fi, name, summary)
+                    done += 1
+                return
+            except InputError as exc:
+                if exc.message.startswith(("cannot open", "corrupt compressed")):
+                    raise
         wrapped, scanners = self._open_scanned(source, header.utf8)
         try:
             for el in iter_item_elements(wrapped, ReadOptions(), None):
+                if done:
+                    done -= 1
+                    continue
                 self._item(el, fi, name, summary)
         except InputError as exc:
             if exc.message.startswith(("cannot open", "corrupt compressed")):

@@ -1,6 +1,8 @@
 """A byte stream that notes characters XML 1.0 forbids and bytes that are not UTF-8.
 
-The validator reads every export through this stream. It looks at whole
+The validator reads an export through this stream when the parser stopped
+on the raw bytes (a UTF-8 file it reads to the end has nothing to report
+here, and any other file is always read through it). It looks at whole
 chunks at once (a regular expression and one decode per megabyte, so it costs
 almost nothing on a clean file) and only on a problem finds each affected
 line and column. Problems are neutralised in the bytes handed on (a control
