@@ -1,14 +1,19 @@
 """The static-site writer core every generator flavour shares.
 
-A run makes two passes over the export:
+A run reads the export once and works in two passes:
 
-1. **Plan** (``export.identities()``, cheap): which items are written, their
-   slugs (unique per namespace, suffixes by id order so the result does not
-   depend on file order), paths, new URLs, comment keys and media places;
-   the URL map (old address → new) is built from the same identities.
-2. **Write** (``export.posts()``, streamed): each item's body through the
-   content pipeline, its front matter, its comment data; attachments are
-   copied as they come. Nothing holds more than one item's content.
+1. **Plan** (``export.posts()``, streamed once): the identities of the items
+   decide which are written, their slugs (unique per namespace, suffixes by
+   id order so the result does not depend on file order), paths, new URLs,
+   comment keys and media places; the URL map (old address → new) is built
+   from the same identities. The items to write are pickled into a spool
+   file in the staging folder as they pass, so the export is never parsed
+   twice.
+2. **Write** (the spool, frame by frame): each item's body through the
+   content pipeline, its front matter, its comment data, in worker
+   processes that read their frames from the spool and write their files
+   into the staging folder themselves; attachments are copied by the
+   writing process in file order. Nothing holds more than a frame of items.
 
 Then the site-level files: configuration, the layouts shipped with the
 site, and the redirect files (Netlify ``_redirects``, an nginx map and
