@@ -437,23 +437,112 @@ def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedH
     """Convert clean HTML to CommonMark/GFM, raw HTML where Markdown has no form."""
     if not html or not html.strip():
         return ""
-    keep = _Passthrough(html)
-    nbsp = "\ue000" if "\ue000" not in html else None
-    if html.count("<") > _FLATTEN_FROM or _NEEDS_TREE.search(html) is not None:
+    tree = html.count("<") > _FLATTEN_FROM or (
+        _NEEDS_TREE.search(html) is not None and not _inline_only(html))
+    return _markdown(html, ctx, embed, tree)
+
+
+def _markdown(html: str, ctx: TransformContext, embed: Optional[EmbedHook], tree: bool) -> str:
+    """The conversion, through the lxml pass when ``tree`` (the general path) or not.
+
+    Both give the same Markdown for what :func:`html_to_markdown` sends
+    without the tree; the tests compare them.
+    """
+    keep: Optional[_Passthrough] = None
+    if tree:
         root = parse_fragment(html, ctx)
         if root is not None:
+            keep = _Passthrough(html)
             _prepare(root, keep, embed)
             html = _inner_html(root)
+    nbsp = "\ue000" if "\ue000" not in html else None
     if nbsp:
         html = html.replace("\u00a0", nbsp).replace("&nbsp;", nbsp)
     md = _convert(html)
     if nbsp:
         md = md.replace(nbsp, "\u00a0")
-    md = _restore(md, keep)
-    for kind, n in sorted(keep.kinds.items()):
-        ctx.finding("html-passthrough", "notice",
-                    f"<{kind}> has no Markdown form; kept as raw HTML ({n}x)")
+    if keep is not None:
+        md = _restore(md, keep)
+        for kind, n in sorted(keep.kinds.items()):
+            ctx.finding("html-passthrough", "notice",
+                        f"<{kind}> has no Markdown form; kept as raw HTML ({n}x)")
     return _BLANKS.sub("\n\n", md).strip() + "\n"
+
+
+# ------------------------------------------------------------ inline-only HTML
+# Comments after make_clickable and wpautop are paragraphs of text with links
+# and emphasis. The lxml pass leaves such HTML as it was (it only acts on empty
+# links, empty emphasis and emphasis CommonMark would not see as such), so it
+# is skipped when the HTML is provably of that shape.
+
+#: A URL libxml2 serializes unchanged (it percent-encodes spaces and non-ASCII).
+_URI = r"[A-Za-z0-9\-_.!~*'()@/:=?;#%,+]*"
+_INLINE_TOKEN = re.compile(
+    r"<(?:(p)>|(/p)>|(br) ?/?>"
+    r"|(strong|em|b|i|del|s|strike)>([^<&]*)</\4>"
+    r"|a href=\"" + _URI + r"\"(?: rel=\"[\w -]*\")?>([^<&]*)</a>)"
+)
+#: Characters the lxml parse may change or drop (and so the conversion's input).
+_PARSE_SENSITIVE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+#: A text ending in what may be a character reference: its last character is unknown.
+_ENDS_IN_REF = re.compile(r"&[#0-9A-Za-z]*;?")
+
+
+def _inline_only(html: str) -> bool:
+    """Is ``html`` paragraphs of text, ``<br>``, links and emphasis that the lxml
+    pass would leave exactly as they are?
+
+    Paragraphs must not nest and nothing but blank space may sit between them;
+    a link must have text; emphasis must hold text only, not be blank and pass
+    :func:`_flanks`, judged on the neighbouring characters. Anything else
+    (entities next to emphasis, markup inside it, other tags) answers False.
+    """
+    if _PARSE_SENSITIVE.search(html) is not None:
+        return False
+    n = len(html)
+    in_p = False
+    pos = 0  # end of the last token
+    while True:
+        lt = html.find("<", pos)
+        between = html[pos:] if lt < 0 else html[pos:lt]
+        if not in_p and between.strip(" \t\n"):
+            return False
+        if lt < 0:
+            return not in_p
+        m = _INLINE_TOKEN.match(html, lt)
+        if m is None:
+            return False
+        if m.group(1):
+            if in_p:
+                return False
+            in_p = True
+        elif m.group(2):
+            if not in_p:
+                return False
+            in_p = False
+        elif not in_p:
+            return False
+        elif m.group(4):
+            text = m.group(5)
+            if not text.strip():
+                return False
+            end = m.end()
+            last = text.rstrip()[-1]
+            if not last.isalnum() and not last.isspace() and end < n:
+                after = html[end]
+                if after == "&" or after.isalnum():
+                    return False
+            first = text.lstrip()[0]
+            if not first.isalnum() and not first.isspace() and lt > pos:
+                before = html[lt - 1]
+                amp = html.rfind("&", pos, lt)
+                if amp >= 0 and _ENDS_IN_REF.fullmatch(html, amp, lt) is not None:
+                    return False
+                if before.isalnum():
+                    return False
+        elif m.group(6) is not None and not m.group(6).strip():
+            return False
+        pos = m.end()
 
 
 def _inner_html(root: etree._Element) -> str:
