@@ -33,6 +33,8 @@ _ID_QUERIES = {"p": None, "page_id": "page", "attachment_id": "attachment", "pre
 _SIZE_SUFFIX = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{10,13})(?=\.[A-Za-z0-9]+$)")
 _CDN_HOST = re.compile(r"^i[0-3]\.wp\.com$")
 _UPLOADS = "/wp-content/uploads/"
+#: What any URL :func:`upload_relpath` accepts contains (``%`` for an encoded path).
+_MAY_BE_UPLOAD = re.compile(r"uploads|files\.wordpress\.com|%", re.I)
 
 
 def host_key(netloc: str) -> str:
@@ -58,6 +60,8 @@ def upload_relpath(url: str) -> Optional[str]:
     ``*.files.wordpress.com/YYYY/MM/name``. Query strings (``?w=640``) go.
     The name is left as found (resized or not): see :func:`original_relpath`.
     """
+    if not _MAY_BE_UPLOAD.search(url):  # most links of a post are not uploads: no parsing for them
+        return None
     try:
         parts = urlsplit(url.strip())
     except ValueError:

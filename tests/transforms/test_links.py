@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import urllib.error
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from migrate.model import Identity, Site, WPDate
 from migrate.transforms.context import TransformContext
@@ -147,3 +150,25 @@ def test_media_store_download_gives_up_on_404(tmp_path, monkeypatch):
     store = MediaStore(None, download=True, cache_dir=tmp_path, opener=opener)
     assert store.fetch("x.jpg", "https://e/x.jpg", ctx=ctx) is None
     assert len(calls) == 1 and ctx.report.counts == {"media-missing": 1}
+
+
+@given(st.lists(st.sampled_from(["https://", "http://", "//", "", "ex.example", "i1.wp.com", "x.files.wordpress.com",
+                                 "files.wordpress.com", "/", "wp-content", "uploads", "%2F", "%75ploads", "2010",
+                                 "09", "a.jpg", "?w=640", "#f", "..", ".", ":8080", "WP-CONTENT", "Uploads", " "]),
+                max_size=12).map("".join))
+def test_upload_relpath_precheck_never_rejects_an_upload(url):
+    """The cheap text check before parsing only turns away URLs the full parse would turn away."""
+    from migrate.transforms import links
+
+    assert links.upload_relpath(url) == _upload_relpath_unchecked(url)
+
+
+def _upload_relpath_unchecked(url):
+    from migrate.transforms import links
+
+    saved = links._MAY_BE_UPLOAD
+    links._MAY_BE_UPLOAD = re.compile("")
+    try:
+        return links.upload_relpath(url)
+    finally:
+        links._MAY_BE_UPLOAD = saved
