@@ -7,6 +7,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import yaml
 
 import migrate
@@ -260,3 +262,13 @@ def test_a_path_chosen_twice_is_refused_when_workers_write(tmp_path, monkeypatch
             migrate.write(in_memory(SITE, posts), "hugo", tmp_path / f"s{jobs}", {"jobs": jobs})
         assert not (tmp_path / f"s{jobs}").exists()
         assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".s{jobs}.")], "no temporary left"
+
+
+@given(st.text())
+def test_yaml_str_quotes_as_json_does_plus_yamls_own_line_breaks(s):
+    import re
+
+    want = re.sub("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}",
+                  json.dumps(s, ensure_ascii=False))
+    assert frontmatter.yaml_str(s) == want
+    assert yaml.safe_load(f"k: {frontmatter.yaml_str(s)}")["k"] == s

@@ -28,8 +28,14 @@ _YAML_ODD = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 def yaml_str(s: str) -> str:
     """A double-quoted YAML scalar (JSON escapes, plus YAML's own line breaks)."""
-    out = json.dumps(s, ensure_ascii=False)
+    out = _json_quote(s)  # what json.dumps(s, ensure_ascii=False) does, without its call overhead
+    if _YAML_ODD.search(out) is None:
+        return out
     return _YAML_ODD.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
+_json_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def _yaml_scalar(v: Any) -> str:
@@ -48,7 +54,7 @@ def _yaml_lines(data: Mapping[str, Any], indent: int = 0) -> list[str]:
     pad = " " * indent
     lines: list[str] = []
     for k, v in data.items():
-        key = k if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", k) else yaml_str(k)
+        key = k if _PLAIN_KEY.fullmatch(k) else yaml_str(k)
         if isinstance(v, Mapping):
             if not v:
                 continue
