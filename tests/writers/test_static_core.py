@@ -272,3 +272,30 @@ def test_yaml_str_quotes_as_json_does_plus_yamls_own_line_breaks(s):
                   json.dumps(s, ensure_ascii=False))
     assert frontmatter.yaml_str(s) == want
     assert yaml.safe_load(f"k: {frontmatter.yaml_str(s)}")["k"] == s
+
+
+def test_plan_file_round_trips_in_slices(monkeypatch):
+    """Worker processes get the same plan, however many slices it was written in."""
+    import io
+
+    from migrate.writers.static.hugo import HugoFlavour
+
+    monkeypatch.setattr(core, "_PLAN_SLICE", 3)
+    exp = migrate.read([SAMPLES / "site-structure.xml"])
+    flavour = HugoFlavour({})
+    planner = core.Planner(exp, flavour, {}, Report())
+    conv = core._Converter(flavour, planner, None)
+    buf = io.BytesIO()
+    core.dump_plan(conv, buf)
+    assert planner.entries and planner.urlmap._by_id is planner.identities, "the writer's plan is left whole"
+    buf.seek(0)
+    got = core.load_plan(buf).planner
+    for name in core._PLAN_TABLES:
+        assert getattr(got, name) == getattr(planner, name), name
+    for name in core._URLMAP_TABLES:
+        assert getattr(got.urlmap, name) == getattr(planner.urlmap, name), name
+    assert got.urlmap._by_id is got.identities
+    for e in planner.entries.values():
+        if e.url:
+            old = planner.identities[e.id]
+            assert got.urlmap.new_url_of(old) == planner.urlmap.new_url_of(old)

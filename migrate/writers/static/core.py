@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import os
 import pickle
@@ -910,10 +911,55 @@ _WORKER: Optional["_Converter"] = None
 _WORKER_FILES: Optional[StagedFiles] = None
 
 
+#: The plan's tables (planner attributes, then URL-map ones) written to a plan file in slices.
+_PLAN_TABLES = ("entries", "identities", "media", "attachments", "children")
+_URLMAP_TABLES = ("_by_path", "_media")
+#: Rows per slice: each slice is pickled on its own, so pickling's memo of
+#: the objects it has seen stays this small instead of the size of the plan.
+_PLAN_SLICE = 2000
+
+
+def dump_plan(conv: "_Converter", fh: IO[bytes]) -> None:
+    """Write the converter and its plan for worker processes, in bounded slices."""
+    planner = conv.planner
+    tables = [(planner, name, getattr(planner, name)) for name in _PLAN_TABLES]
+    tables += [(planner.urlmap, name, getattr(planner.urlmap, name)) for name in _URLMAP_TABLES]
+    by_id = planner.urlmap._by_id
+    try:
+        for owner, name, _ in tables:
+            setattr(owner, name, {})
+        planner.urlmap._by_id = {}
+        pickle.dump(conv, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        for owner, name, table in tables:
+            setattr(owner, name, table)
+        planner.urlmap._by_id = by_id
+    for i, (_, _, table) in enumerate(tables):
+        rows = iter(table.items())
+        while True:
+            chunk = list(itertools.islice(rows, _PLAN_SLICE))
+            if not chunk:
+                break
+            pickle.dump((i, chunk), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(None, fh)
+
+
+def load_plan(fh: IO[bytes]) -> "_Converter":
+    conv: _Converter = pickle.load(fh)
+    planner = conv.planner
+    tables = [getattr(planner, name) for name in _PLAN_TABLES]
+    tables += [getattr(planner.urlmap, name) for name in _URLMAP_TABLES]
+    while (part := pickle.load(fh)) is not None:
+        i, chunk = part
+        tables[i].update(chunk)
+    planner.urlmap._by_id = planner.identities  # one table, as in the writing process
+    return conv
+
+
 def _init_worker(plan_file: str, files: StagedFiles) -> None:
     global _WORKER, _WORKER_FILES
     with open(plan_file, "rb") as fh:
-        _WORKER = pickle.load(fh)
+        _WORKER = load_plan(fh)
     _WORKER_FILES = files
 
 
@@ -1229,7 +1275,7 @@ class _Run:
         # themselves; this process only claims the paths and copies media.
         plan_file = out.scratch("plan")
         with open(plan_file, "xb") as fh:
-            pickle.dump(conv, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            dump_plan(conv, fh)
         pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=pool_context(),
                                    initializer=_init_worker, initargs=(str(plan_file), out.staged()))
         try:
