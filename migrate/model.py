@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterator, Optional
+from operator import attrgetter
+from typing import Any, Callable, Iterator, Optional
 
 #: Ordered (key, value) pairs: WordPress repeats meta keys.
 Meta = tuple[tuple[str, str], ...]
@@ -405,6 +406,50 @@ class Export:
 
     def with_site(self, site: Site) -> "Export":
         return Export(site, self.open_posts, self.open_identities, self.name, dict(self.extra_info))
+
+
+def fast_constructor(cls: type) -> Callable:
+    """A function building ``cls`` from all its fields, positionally.
+
+    The same object as ``cls(*values)`` (a frozen dataclass's ``__init__``
+    sets each field with ``object.__setattr__``, and so does this), without
+    the call's argument handling: readers build a million of these.
+    """
+    names = [f.name for f in fields(cls)]
+    args = ", ".join(names)
+    body = "".join(f"    _set(o, {n!r}, {n})\n" for n in names)
+    ns: dict = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    exec(f"def make({args}):\n    o = _new(_cls)\n{body}    return o\n", ns)
+    return ns["make"]
+
+
+_BUILDERS: dict[type, Callable] = {}
+
+
+def _rebuild(cls: type, values: tuple) -> Any:
+    return _BUILDERS[cls](*values)
+
+
+def _pickle_by_fields(*classes: type) -> None:
+    """Pickle these records as (class, field values), rebuilt by :func:`fast_constructor`.
+
+    The default for slotted dataclasses asks ``dataclasses.fields`` for every
+    instance on the way out and sets fields one call at a time on the way
+    in; items travel through pickle between the passes of a conversion and
+    to worker processes, so this is on the path of every post and comment.
+    """
+    for cls in classes:
+        names = [f.name for f in fields(cls)]
+        _BUILDERS[cls] = fast_constructor(cls)
+        get = attrgetter(*names) if len(names) > 1 else (lambda o, _n=names[0]: (getattr(o, _n),))
+
+        def reduce(self: Any, _get: Callable = get, _cls: type = cls) -> tuple:
+            return _rebuild, (_cls, _get(self))
+
+        cls.__reduce__ = reduce  # type: ignore[method-assign]
+
+
+_pickle_by_fields(WPDate, Extra, Source, Author, Term, TermRef, Comment, Post, Identity)
 
 
 def in_memory(site: Site, posts: list[Post] | tuple[Post, ...]) -> Export:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migrate.model import WPDate, parse_wp_date
+from migrate.model import Post, WPDate, parse_wp_date
+from tests import strategies
 
 _PATTERN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*$")
 
@@ -83,3 +86,20 @@ def test_zero_and_damaged_dates_read_as_absent():
     assert parse_wp_date("2012-05-01 10:00:0x") is None
     assert parse_wp_date(" 2012-05-01 10:00:00 ") == datetime(2012, 5, 1, 10, 0, 0)
     assert not WPDate("0000-00-00 00:00:00", "0000-00-00 00:00:00")
+
+
+@given(strategies.posts)
+def test_records_pickle_to_equal_records(post):
+    """Items go through pickle between a conversion's passes and to worker processes."""
+    import pickle
+
+    from migrate import model
+
+    got = pickle.loads(pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
+    assert got == post and type(got) is Post
+    assert got.identity() == post.identity()
+    assert pickle.loads(pickle.dumps(post.identity())) == post.identity()
+    for c, d in zip(got.comments, post.comments):
+        assert type(c) is type(d) is model.Comment and c.date == d.date
+    with pytest.raises(FrozenInstanceError):
+        got.title = "changed"  # still the frozen record it was

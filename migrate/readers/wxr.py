@@ -15,14 +15,13 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from lxml import etree
 
 from migrate.errors import InputError, Report, UnsafeInputError
 from migrate.model import (
-    Author, Comment, Export, Extra, Identity, Post, Site, Source, Term, TermRef, WPDate,
+    Author, Comment, Export, Extra, Identity, Post, Site, Source, Term, TermRef, WPDate, fast_constructor,
 )
 from migrate.readers.repair import RepairStream
 from migrate.readers.sources import InputSource, sources_for
@@ -473,26 +472,11 @@ def _to_int(text: str | None) -> int:
             return 0
 
 
-def _fast_constructor(cls: type) -> Callable:
-    """A function building ``cls`` from all its fields, positionally.
-
-    The same object as ``cls(*values)`` (a frozen dataclass's ``__init__``
-    sets each field with ``object.__setattr__``, and so does this), without
-    the call's argument handling: the reader builds a million of these.
-    """
-    names = [f.name for f in dataclass_fields(cls)]
-    args = ", ".join(names)
-    body = "".join(f"    _set(o, {n!r}, {n})\n" for n in names)
-    ns: dict = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
-    exec(f"def make({args}):\n    o = _new(_cls)\n{body}    return o\n", ns)
-    return ns["make"]
-
-
-_new_comment = _fast_constructor(Comment)
-_new_post = _fast_constructor(Post)
-_new_date = _fast_constructor(WPDate)
-_new_source = _fast_constructor(Source)
-_new_termref = _fast_constructor(TermRef)
+_new_comment = fast_constructor(Comment)
+_new_post = fast_constructor(Post)
+_new_date = fast_constructor(WPDate)
+_new_source = fast_constructor(Source)
+_new_termref = fast_constructor(TermRef)
 _NO_DATE = WPDate()
 
 
