@@ -58,6 +58,11 @@ _CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u01
 _MOJIBAKE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
 #: A cheap first look (one character class pair) before the full pattern.
 _MOJIBAKE_PRE = re.compile(f"[\u00c2-\u00f4][{_CONT}]")
+#: Every name shortcode-unknown can report, as it follows its "[": a reported
+#: name is all of this class and is the whole run of shortcode-name characters
+#: after the bracket, so it is the whole run of this class there too. Content
+#: whose runs are all known names cannot have a finding.
+_SC_CANDIDATE = re.compile(r"\[([A-Za-z][A-Za-z0-9_-]+)")
 _HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _HREF_ANY_CASE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _FILE_EXT = re.compile(r"\.([a-z0-9]{1,5})$")
@@ -67,6 +72,8 @@ _NOT_ITEM_PREFIXES = (
     "/comments/feed", "/category/", "/tag/", "/author/", "/page/", "/search/", "/files/",
 )
 _DATE_ARCHIVE = re.compile(r"^(/\d+)+$")
+#: URLs whose _link_kind is kept (then the memo starts again): memory stays flat.
+_LINK_KINDS_KEPT = 4096
 _ITEM_FIELDS = frozenset({
     "wp:post_id", "title", "link", "guid", "dc:creator", "wp:post_type", "wp:status", "wp:post_name",
     "wp:post_parent", "content:encoded", "excerpt:encoded", "wp:attachment_url", "wp:post_date",
@@ -215,11 +222,14 @@ class SiteValidator:
     """Validates the files of one site: identities collected, references checked at the end."""
 
     def __init__(self, results: Results, *, known_shortcodes: frozenset[str] = frozenset(),
-                 parser_first: bool = True) -> None:
+                 parser_first: bool = True, prefilter: bool = True) -> None:
         self.r = results
         #: Parse a UTF-8 file's raw bytes first, through the scanner only when the
         #: parser stops (see :meth:`_items`); False always reads through the scanner.
         self.parser_first = parser_first
+        #: Skip a content check when a cheap look proves it cannot find anything;
+        #: False runs every check in full (the tests compare both).
+        self.prefilter = prefilter
         self.files: list[str] = []
         # items
         # ids are 4 bytes each until one does not fit (_wide makes them 8)
@@ -258,6 +268,10 @@ class SiteValidator:
         self.l_idx = array("i")
         self.l_line = array("i")
         self.l_url = _Texts()
+        #: path hashes in l_key: later links to a path are never reported
+        self.l_seen: set[int] = set()
+        #: _link_kind of recent URLs (a site links to its own posts again and again)
+        self._link_kinds: dict[str, tuple[bool, int] | bool] = {}
         self.id_links: dict[int, tuple[int, int, str]] = {}
         # header
         self.authors: set[str] = set()
@@ -270,6 +284,8 @@ class SiteValidator:
         self.incomplete = False
         self.known_shortcodes = known_shortcodes
         self._shortcodes = _load_shortcodes()
+        #: Names never reported: the converters' and the configuration's.
+        self._sc_quiet = (self._shortcodes[1] | known_shortcodes) if self._shortcodes else frozenset()
 
     # ---------------------------------------------------------------- run
     def validate(self, sources: list[InputSource]) -> None:
@@ -625,7 +641,8 @@ class SiteValidator:
         if content:
             if "wp:" in content:
                 self._blocks(content, content_line, where)
-            if "[" in content and self._shortcodes is not None:
+            if "[" in content and self._shortcodes is not None and (
+                    not self.prefilter or not self._sc_quiet.issuperset(_SC_CANDIDATE.findall(content))):
                 self._shortcode_check(content, content_line, where)
             if self.hosts and ("href" in content or "HREF" in content):
                 self._links(content, content_line, idx)
@@ -728,31 +745,20 @@ class SiteValidator:
 
     # ----------------------------------------------------------- content
     def _blocks(self, content: str, line: int, where: dict) -> None:
-        tok_mod = _block_tokenizer()
-        if tok_mod is None:
-            return
-        Tokenizer, OPENER, CLOSER = tok_mod
-        tokens = Tokenizer(content)
-        stack = []
-        pos = 0
+        stack: list[tuple[str, int]] = []
         problems: list[tuple[int, str]] = []
-        while True:
-            t = tokens.next(pos)
-            if t is None:
-                break
-            if t.kind == OPENER:
-                stack.append(t)
-            elif t.kind == CLOSER:
-                if not stack:
-                    problems.append((t.start, f"closing <!-- /wp:{_bn(t.name)} --> without an opener"))
-                else:
-                    top = stack.pop()
-                    if top.name != t.name:
-                        problems.append((t.start, f"<!-- /wp:{_bn(t.name)} --> closes <!-- wp:{_bn(top.name)} -->"
-                                                  f" opened {content.count(chr(10), top.start, t.start)} line(s) above"))
-            pos = t.start + t.length
-        for t in stack:
-            problems.append((t.start, f"<!-- wp:{_bn(t.name)} --> is never closed"))
+        for closer, name, start in _block_delimiters(content):
+            if not closer:
+                stack.append((name, start))
+            elif not stack:
+                problems.append((start, f"closing <!-- /wp:{_bn(name)} --> without an opener"))
+            else:
+                top_name, top_start = stack.pop()
+                if top_name != name:
+                    problems.append((start, f"<!-- /wp:{_bn(name)} --> closes <!-- wp:{_bn(top_name)} -->"
+                                            f" opened {content.count(chr(10), top_start, start)} line(s) above"))
+        for name, start in stack:
+            problems.append((start, f"<!-- wp:{_bn(name)} --> is never closed"))
         if problems:
             problems.sort()
             start, msg = problems[0]
@@ -787,48 +793,73 @@ class SiteValidator:
 
     def _links(self, content: str, line: int, idx: int) -> None:
         rx = _HREF if "href" in content and "HREF" not in content and "Href" not in content else _HREF_ANY_CASE
-        hosts = self.hosts
+        kinds = self._link_kinds
+        counted = 0  # content.count("\n", 0, counted) is line - first line
         for m in rx.finditer(content):
             url = (m.group(1) if m.group(1) is not None else m.group(2) or "").strip()
             if not url or url.startswith("#"):
                 continue
-            if url[0] != "/" and not any(h in url.lower() for h in hosts):
+            kind = kinds.get(url)
+            if kind is None:
+                kind = self._link_kind(url)
+                if len(kinds) >= _LINK_KINDS_KEPT:
+                    kinds.clear()
+                kinds[url] = kind
+            if kind is False:
                 continue
-            try:
-                parts = urlsplit(url)
-            except ValueError:
+            start = m.start()
+            line += content.count("\n", counted, start)
+            counted = start
+            if kind[0]:
+                self.id_links.setdefault(kind[1], (idx, line, url))
                 continue
-            if parts.scheme and parts.scheme not in ("http", "https"):
-                continue
-            if parts.netloc:
-                if host_key(parts.netloc) not in self.hosts:
-                    continue
-            elif not parts.path.startswith("/") or url.startswith("//"):
-                continue
-            lno = line + content.count("\n", 0, m.start())
-            if parts.query:
-                q = parse_qs(parts.query)
-                for k in ("p", "page_id", "attachment_id"):
-                    if k in q and q[k][0].isdigit():
-                        self.id_links.setdefault(int(q[k][0]), (idx, lno, url))
-                        break
-                continue
-            path = unquote(parts.path)
-            if self.blog_path and not path.startswith(self.blog_path):
-                continue
-            rel = path[len(self.blog_path):] if self.blog_path else path
-            low = rel.lower()
-            if low in ("", "/") or low.startswith(_NOT_ITEM_PREFIXES) or "/feed" in low:
-                continue
-            ext = _FILE_EXT.search(low.rstrip("/"))
-            if ext and ext.group(1) not in _PAGE_EXTS:
-                continue
-            if _DATE_ARCHIVE.match(low.rstrip("/")):
-                continue
-            self.l_key.append(hash(path_key(parts.path)))
+            h = kind[1]
+            if h in self.l_seen:
+                continue  # only the first link to a path is ever reported
+            self.l_seen.add(h)
+            self.l_key.append(h)
             self.l_idx.append(idx)
-            self.l_line.append(lno)
+            self.l_line.append(line)
             self.l_url.append(url)
+
+    def _link_kind(self, url: str) -> tuple[bool, int] | bool:
+        """What a link is: False (not to an item of this site), (True, post id) or (False, path hash).
+
+        Depends on the URL and the site's hosts and blog path only, which are
+        set before the first item is read, so it is kept per URL.
+        """
+        if url[0] != "/" and not any(h in url.lower() for h in self.hosts):
+            return False
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return False
+        if parts.netloc:
+            if host_key(parts.netloc) not in self.hosts:
+                return False
+        elif not parts.path.startswith("/") or url.startswith("//"):
+            return False
+        if parts.query:
+            q = parse_qs(parts.query)
+            for k in ("p", "page_id", "attachment_id"):
+                if k in q and q[k][0].isdigit():
+                    return (True, int(q[k][0]))
+            return False
+        path = unquote(parts.path)
+        if self.blog_path and not path.startswith(self.blog_path):
+            return False
+        rel = path[len(self.blog_path):] if self.blog_path else path
+        low = rel.lower()
+        if low in ("", "/") or low.startswith(_NOT_ITEM_PREFIXES) or "/feed" in low:
+            return False
+        ext = _FILE_EXT.search(low.rstrip("/"))
+        if ext and ext.group(1) not in _PAGE_EXTS:
+            return False
+        if _DATE_ARCHIVE.match(low.rstrip("/")):
+            return False
+        return (False, hash(path_key(parts.path)))
 
     # ------------------------------------------------------------ comments
     def _comment(self, c: etree._Element, idx: int, where: dict) -> None:
@@ -1057,11 +1088,7 @@ class SiteValidator:
                             "export; it will break after a migration", line=line, **self._where(idx))
         known_paths = array("q", sorted(self.known_paths))
         known_slugs = array("q", sorted(self.known_slugs))
-        seen: set[int] = set()
-        for n, h in enumerate(self.l_key):
-            if h in seen:
-                continue  # the first link to each path is reported
-            seen.add(h)
+        for n, h in enumerate(self.l_key):  # the first link to each path
             if _has(known_paths, h):
                 continue
             idx, line, url = self.l_idx[n], self.l_line[n], self.l_url[n]
@@ -1212,19 +1239,68 @@ def _ordered_cycle(cycle: list[int], parent_idx: array, start: int) -> list[int]
     return out
 
 
-_tokenizer_cache: list = []
+_grammar_cache: list = []
 
 
-def _block_tokenizer():
-    """The block parser's own delimiter tokenizer (same grammar as parse_blocks)."""
-    if not _tokenizer_cache:
+def _block_grammar():
+    """The block parser's own delimiter expressions (the grammar of parse_blocks)."""
+    if not _grammar_cache:
         try:
             from migrate.transforms import blocks
 
-            _tokenizer_cache.append((blocks._Tokenizer, blocks._OPENER, blocks._CLOSER))
+            _grammar_cache.append((blocks._HEAD, blocks._TAIL, blocks._ATTRS_END))
         except (ImportError, AttributeError):  # pragma: no cover - the parser changed
-            _tokenizer_cache.append(None)
-    return _tokenizer_cache[0]
+            _grammar_cache.append(None)
+    return _grammar_cache[0]
+
+
+def _block_delimiters(doc: str) -> Iterator[tuple[bool, str, int]]:
+    """(is closer, name, start) of each opener and closer, as the block parser's tokenizer finds them.
+
+    The same walk as ``migrate.transforms.blocks._Tokenizer.next`` (void
+    delimiters are stepped over, not yielded) without decoding the attribute
+    JSON: the balance check needs names and positions only, and the decoding
+    was most of its cost. The attributes' end is searched once and reused
+    while later searches start before it, as there, so time stays linear.
+    """
+    grammar = _block_grammar()
+    if grammar is None:  # pragma: no cover - the parser changed
+        return
+    head_rx, tail_rx, attrs_end_rx = grammar
+    find = doc.find
+    pos = 0
+    attrs_end: re.Match | None = None
+    attrs_from = -1
+    attrs_none = False
+    while True:
+        start = find("<!--", pos)
+        if start < 0:
+            return
+        head = head_rx.match(doc, start)
+        if head is None:
+            pos = start + 4
+            continue
+        at = head.end()
+        if doc.startswith("{", at):
+            if attrs_none:
+                pos = start + 4
+                continue
+            end = attrs_end
+            if end is None or not attrs_from <= at + 1 <= end.start():
+                end = attrs_end_rx.search(doc, at + 1)
+                attrs_end, attrs_from = end, at + 1
+                if end is None:
+                    attrs_none = True
+                    pos = start + 4
+                    continue
+        else:
+            end = tail_rx.match(doc, at)
+            if end is None:
+                pos = start + 4
+                continue
+        pos = end.end()
+        if end.group(1) is None:  # not void
+            yield head.group(1) is not None, (head.group(2) or "core/") + head.group(3), start
 
 
 def _load_shortcodes():

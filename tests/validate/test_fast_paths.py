@@ -101,3 +101,72 @@ def test_parser_first_on_a_file_not_well_formed(tmp_path):
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
 def test_parser_first_on_the_corpus(path):
     assert _run([path]) == _run([path], parser_first=False)
+
+
+# ------------------------------------------------------------ content checks
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from migrate.transforms import blocks  # noqa: E402
+from migrate.validate.engine import _block_delimiters  # noqa: E402
+
+#: Pieces content is built from: shortcode and block syntax, near misses, links to the site.
+_PIECES = [
+    "[", "]", "[/", "/]", "[[", "]]", "caption", "gallery", "mystery", "Mystery_2", "x", "a-b", "-", "_", "1",
+    " ", "\n", "=", '"', "'", "<", ">", "<b>", "</b>", "é", "fooé", ".", "&", "<!--", "-->", " -->", "/-->",
+    "<!-- wp:paragraph -->", "<!-- /wp:paragraph -->", "<!-- wp:image {\"id\":3} /-->", "<!-- wp:x/y ",
+    "{", "}", "} -->", "wp:", "/wp:", "core/", "<!-- wp:group {\"a\":\"-->\"} -->", "<!-- /wp:group -->",
+    '<a href="https://example.org/gone/">', "<a HREF='/2020/01/x/'>", '<a href="/?p=77">', "href=",
+    '<a href="https://www.example.org/item-1/">', '<a href="https://other.net/y/">', "</a>",
+]
+_content = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=_content, second=_content)
+def test_prefilters_report_as_the_full_checks(tmp_path, first, second):
+    path = write(tmp_path, wxr(item(1, content=first), item(2, content=second),
+                                item(3, content=first + second)))
+    assert _run([path]) == _run([path], prefilter=False)
+
+
+@pytest.mark.parametrize("content, reported", [
+    ("[mystery a=1]", True),             # unknown, with attributes: reported
+    ("[caption a=1]x[/caption]", False),  # known
+    ("[[mystery a=1]]", False),          # escaped
+    ("<b title='[mystery a=1]'>", False),  # inside a tag
+    ("[caption-x a=1]", True),           # a known name's prefix is not the name
+    ("[captionx a=1][caption a=1]", True),
+    ("[é a=1]", False),                  # not a name the rule reports
+])
+def test_shortcode_prefilter_near_misses(tmp_path, content, reported):
+    path = write(tmp_path, wxr(item(1, content=content)))
+    found = _run([path])
+    assert found == _run([path], prefilter=False)
+    assert any(f["code"] == "shortcode-unknown" for f in found[0]) is reported
+
+
+def _tokens(doc: str) -> list[tuple[bool, str, int]]:
+    out, pos, tok = [], 0, blocks._Tokenizer(doc)
+    while (t := tok.next(pos)) is not None:
+        if t.kind != blocks._VOID:
+            out.append((t.kind == blocks._CLOSER, t.name, t.start))
+        pos = t.start + t.length
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=_content)
+def test_block_delimiters_as_the_block_parser_finds_them(doc):
+    assert list(_block_delimiters(doc)) == _tokens(doc)
+
+
+def test_block_delimiters_on_the_corpus():
+    import re
+
+    for path in corpus_files():
+        text = path.read_text("utf-8", "replace")
+        for body in re.findall(r"<!\[CDATA\[(.*?)\]\]>", text, re.S):
+            if "wp:" in body:
+                assert list(_block_delimiters(body)) == _tokens(body), path
