@@ -18,13 +18,17 @@ finding at the parser's line and column; the other files are still validated.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import signal
+import tempfile
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator
+from typing import BinaryIO, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from lxml import etree
@@ -34,6 +38,7 @@ from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE
 from migrate.readers.sources import InputSource, sources_for
 from migrate.readers.wxr import KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, tag_key
 from migrate.transforms.links import host_key, path_key
+from migrate.validate import halves
 from migrate.validate.config import Config
 from migrate.validate.rules import RULES
 from migrate.validate.scan import ScanStream
@@ -214,6 +219,32 @@ class _Header:
     blog_path: str = ""
 
 
+#: What the items of a file add to a SiteValidator: what a forked half hands back.
+_ITEM_STATE = (
+    "ids", "parents", "lines", "fidx", "types", "titles", "id_index", "slugs", "t_idx", "t_line", "t_val",
+    "t_text", "c_ids", "c_item", "c_parent", "c_line", "c_index", "d_off", "d_line", "d_first", "d_big",
+    "known_paths", "known_slugs", "l_key", "l_idx", "l_line", "l_url", "id_links", "reported_terms",
+)
+#: Findings a forked half may hand back; with more the half is read again in one piece.
+_MAX_HALF_EMITS = 20_000
+
+
+class _TooMany(Exception):
+    """A forked half found more than _MAX_HALF_EMITS findings."""
+
+
+class _Recorder:
+    """Stands for Results in a forked half: the findings' arguments, in order, to be emitted by the parent."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict]] = []
+
+    def emit(self, code: str, message: str, **kw) -> None:
+        if len(self.calls) >= _MAX_HALF_EMITS:
+            raise _TooMany
+        self.calls.append((code, message, kw))
+
+
 class _Stop(Exception):
     """The current file cannot be read further (the finding is already emitted)."""
 
@@ -222,8 +253,10 @@ class SiteValidator:
     """Validates the files of one site: identities collected, references checked at the end."""
 
     def __init__(self, results: Results, *, known_shortcodes: frozenset[str] = frozenset(),
-                 parser_first: bool = True, prefilter: bool = True) -> None:
+                 parser_first: bool = True, prefilter: bool = True, halves: bool = True) -> None:
         self.r = results
+        #: Check a big file's second half in a forked process (see :meth:`_items_in_halves`).
+        self.halves = halves
         #: Parse a UTF-8 file's raw bytes first, through the scanner only when the
         #: parser stops (see :meth:`_items`); False always reads through the scanner.
         self.parser_first = parser_first
@@ -231,6 +264,22 @@ class SiteValidator:
         #: False runs every check in full (the tests compare both).
         self.prefilter = prefilter
         self.files: list[str] = []
+        self._reset_item_state()
+        # header
+        self.authors: set[str] = set()
+        self.declares_authors = False
+        self.terms: set[tuple[str, str]] = set()
+        self.taxonomies: set[str] = set()
+        self.hosts: set[str] = set()
+        self.blog_path = ""
+        self.incomplete = False
+        self.known_shortcodes = known_shortcodes
+        self._shortcodes = _load_shortcodes()
+        #: Names never reported: the converters' and the configuration's.
+        self._sc_quiet = (self._shortcodes[1] | known_shortcodes) if self._shortcodes else frozenset()
+
+    def _reset_item_state(self) -> None:
+        """Empty every record items and comments add (the header's stay)."""
         # items
         # ids are 4 bytes each until one does not fit (_wide makes them 8)
         self.ids = array("i")
@@ -273,19 +322,7 @@ class SiteValidator:
         #: _link_kind of recent URLs (a site links to its own posts again and again)
         self._link_kinds: dict[str, tuple[bool, int] | bool] = {}
         self.id_links: dict[int, tuple[int, int, str]] = {}
-        # header
-        self.authors: set[str] = set()
-        self.declares_authors = False
-        self.terms: set[tuple[str, str]] = set()
-        self.taxonomies: set[str] = set()
-        self.hosts: set[str] = set()
-        self.blog_path = ""
         self.reported_terms: set[tuple[str, str]] = set()
-        self.incomplete = False
-        self.known_shortcodes = known_shortcodes
-        self._shortcodes = _load_shortcodes()
-        #: Names never reported: the converters' and the configuration's.
-        self._sc_quiet = (self._shortcodes[1] | known_shortcodes) if self._shortcodes else frozenset()
 
     # ---------------------------------------------------------------- run
     def validate(self, sources: list[InputSource]) -> None:
@@ -446,7 +483,7 @@ class SiteValidator:
         name = source.name
         fi = len(self.files)
         self.files.append(name)
-        done = 0
+        done = 0  # items of this file checked so far: the first ones, in file order
         if header.utf8 and self.parser_first:
             # libxml2 rejects every byte the scanner flags (a control character,
             # U+FFFE/U+FFFF, bytes that are not UTF-8), wherever it stands: a file
@@ -455,14 +492,21 @@ class SiteValidator:
             # first; only a file the parser stops on is read again through the
             # scanner, skipping the items already checked (their bytes precede
             # the first problem, so both reads give them identically).
+            if self.halves:
+                done, finished = self._items_in_halves(source, fi, summary)
+                if finished:
+                    return
+            n = 0
             try:
                 for el in iter_item_elements(source, ReadOptions(), None):
-                    self._item(el, fi, name, summary)
-                    done += 1
+                    n += 1
+                    if n > done:
+                        self._item(el, fi, name, summary)
                 return
             except InputError as exc:
                 if exc.message.startswith(("cannot open", "corrupt compressed")):
                     raise
+                done = max(done, n)
         wrapped, scanners = self._open_scanned(source, header.utf8)
         try:
             for el in iter_item_elements(wrapped, ReadOptions(), None):
@@ -483,6 +527,119 @@ class SiteValidator:
                        if code == "xml-control-char" else
                        f"{p.detail}; re-save the file as UTF-8")
                 self.r.emit(code, msg, file=name, line=p.line, column=p.column)
+
+    # ------------------------------------------------------------- halves
+    def _items_in_halves(self, source: InputSource, fi: int, summary: FileSummary) -> tuple[int, bool]:
+        """Check a big file's first half here and its second half in a forked process.
+
+        Returns how many items were checked, and whether that was all of them.
+        The child checks its items on empty records (the header's stay) and
+        hands back its records and findings; they are added to this side's as
+        if read in order, which gives the same result unless an identity of
+        the second half repeats one of the first (an id, a slug, a comment id,
+        a term reported once): then, as when any part fails, the caller reads
+        the second half again here, after the items already checked.
+        """
+        if not hasattr(os, "fork") or (source.size or 0) < halves.SPLIT_MIN_BYTES or not halves.plain_file(source):
+            return 0, False
+        cuts = halves.find_cuts(source)
+        if cuts is None:
+            return 0, False
+        header_end, cut = cuts
+        out = tempfile.TemporaryFile()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            status = 1
+            try:
+                status = self._second_half(source, header_end, cut, fi, out)
+            finally:
+                os._exit(status)
+        n = 0
+        try:
+            try:
+                for el in iter_item_elements(halves.first_half(source, cut), ReadOptions(), None):
+                    n += 1
+                    self._item(el, fi, source.name, summary)
+            except InputError as exc:
+                if exc.message.startswith(("cannot open", "corrupt compressed")):
+                    raise
+                return n, False
+            _, status = os.waitpid(pid, 0)
+            pid = 0
+            if status != 0:
+                return n, False
+            out.seek(0)
+            part = pickle.load(out)
+            if not self._merge(part, summary):
+                return n, False
+            return n + part["items"], True
+        finally:
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            out.close()
+
+    def _second_half(self, source: InputSource, header_end: int, cut: int, fi: int, out: BinaryIO) -> int:
+        """In the child: check the second half's items and write their records to ``out``; the exit status."""
+        for _ in iter_item_elements(halves.header_alone(source, header_end), ReadOptions(), None):
+            return 1  # the header holds an item: the first cut is not where items start
+        self.r = _Recorder()  # type: ignore[assignment]
+        self._reset_item_state()
+        summary = FileSummary(source.name)
+        try:
+            for el in iter_item_elements(halves.second_half(source, header_end, cut), ReadOptions(), None):
+                self._item(el, fi, source.name, summary)
+        except (InputError, _TooMany):
+            return 1
+        state = {k: getattr(self, k) for k in _ITEM_STATE}
+        state.update(items=summary.items, comments=summary.comments, emits=self.r.calls)  # type: ignore[attr-defined]
+        pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+        return 0
+
+    def _merge(self, part: dict, summary: FileSummary) -> bool:
+        """Add the child's records after this side's; False (nothing added) when an identity repeats."""
+        ids = [k for k, v in enumerate(part["id_index"].table) if v] + list(part["id_index"].other)
+        cids = [k for k, v in enumerate(part["c_index"].table) if v] + list(part["c_index"].other)
+        if (any(k in self.id_index for k in ids) or any(k in self.c_index for k in cids)
+                or not self.slugs.keys().isdisjoint(part["slugs"])
+                or not self.reported_terms.isdisjoint(part["reported_terms"])):
+            return False
+        for code, message, kw in part["emits"]:
+            self.r.emit(code, message, **kw)
+        n_items, n_comments, n_dates, n_thumbs = len(self.ids), len(self.c_ids), len(self.d_off), len(self.t_val)
+        for name in ("ids", "parents", "c_ids", "c_parent"):
+            if part[name].itemsize > getattr(self, name).itemsize:
+                self._wide(name)
+            getattr(self, name).extend(array(getattr(self, name).typecode, part[name]))
+        for name in ("lines", "fidx", "t_line", "t_val", "c_line", "d_off", "d_line", "known_paths", "known_slugs"):
+            getattr(self, name).extend(part[name])
+        self.types.extend(_intern(t) for t in part["types"])
+        self.titles.extend(part["titles"])
+        for k in ids:
+            self.id_index.first(k, part["id_index"].get(k) + n_items)
+        for k in cids:
+            self.c_index.first(k, part["c_index"].get(k) + n_comments)
+        self.slugs.update((k, v + n_items) for k, v in part["slugs"].items())
+        self.t_idx.extend(i + n_items for i in part["t_idx"])
+        self.t_text.update((k + n_thumbs, v) for k, v in part["t_text"].items())
+        self.c_item.extend(i + n_items for i in part["c_item"])
+        self.d_first.extend(i + n_dates for i in part["d_first"])
+        self.d_big.update((k + n_dates, v) for k, v in part["d_big"].items())
+        urls = part["l_url"]
+        for j, h in enumerate(part["l_key"]):
+            if h not in self.l_seen:
+                self.l_seen.add(h)
+                self.l_key.append(h)
+                self.l_idx.append(part["l_idx"][j] + n_items)
+                self.l_line.append(part["l_line"][j])
+                self.l_url.append(urls[j])
+        for pid, (idx, line, url) in part["id_links"].items():
+            self.id_links.setdefault(pid, (idx + n_items, line, url))
+        self.reported_terms |= part["reported_terms"]
+        summary.items += part["items"]
+        summary.comments += part["comments"]
+        return True
 
     def _item(self, el: etree._Element, fi: int, fname: str, summary: FileSummary) -> None:
         emit = self.r.emit
@@ -1178,6 +1335,11 @@ class _Texts:
     def append(self, text: str) -> None:
         self.data += text.encode("utf-8", "surrogatepass")
         self.ends.append(len(self.data))
+
+    def extend(self, other: "_Texts") -> None:
+        base = len(self.data)
+        self.data += other.data
+        self.ends.extend(e + base for e in other.ends)
 
     def __getitem__(self, i: int) -> str:
         start = self.ends[i - 1] if i else 0

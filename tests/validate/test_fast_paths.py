@@ -170,3 +170,85 @@ def test_block_delimiters_on_the_corpus():
         for body in re.findall(r"<!\[CDATA\[(.*?)\]\]>", text, re.S):
             if "wp:" in body:
                 assert list(_block_delimiters(body)) == _tokens(body), path
+
+
+# ------------------------------------------------------------------ halves
+
+from migrate.validate import halves  # noqa: E402
+
+
+@pytest.fixture
+def split_all(monkeypatch):
+    """Every file is read in halves, and each merge that happens is counted."""
+    monkeypatch.setattr(halves, "SPLIT_MIN_BYTES", 0)
+    merged: list[bool] = []
+    real = SiteValidator._merge
+
+    def merge(self, part, summary):
+        ok = real(self, part, summary)
+        merged.append(ok)
+        return ok
+
+    monkeypatch.setattr(SiteValidator, "_merge", merge)
+    return merged
+
+
+def _many(n: int, **kw) -> list[str]:
+    return [item(i, content=f"<a href=\"https://example.org/item-{i % 7}/\">x</a> [mystery a={i}]",
+                 meta=(("_thumbnail_id", str(i + 1)),), cats=(("category", "news"), ("post_tag", f"t{i % 3}")),
+                 comments=(comment(1000 + i, parent=1000 + i - 1 if i > 1 else 0),), **kw)
+            for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_halves_on_the_corpus(path, split_all):
+    assert _run([path]) == _run([path], halves=False)
+
+
+@pytest.mark.parametrize("case", ["clean", "id", "slug", "comment", "term", "bad byte", "not well-formed",
+                                  "item in the header", "item in the middle's text"])
+def test_halves_report_as_one_read(tmp_path, split_all, case):
+    items = _many(40)
+    head = {}
+    if case == "id":
+        items[35] = item(3, slug="other")
+    elif case == "slug":
+        items[35] = item(99, slug="item-2")
+    elif case == "comment":
+        items[35] = item(99, comments=(comment(1003),))
+    elif case == "term":
+        items[2] = item(3, cats=(("category", "sports"),))
+        items[35] = item(99, cats=(("category", "sports"),))
+    elif case == "bad byte":
+        items[35] = item(99, content="bell\x07here")
+    elif case == "not well-formed":
+        items[35] = item(99, link="https://example.org/?a=1&b=2")
+    elif case == "item in the header":
+        head = {"prolog": "<!-- an <item> in a comment -->"}
+    elif case == "item in the middle's text":  # the cut falls inside a CDATA section
+        for k in range(15, 26):
+            items[k] = item(k + 1, content="\n<item>\n" * 200)
+    path = write(tmp_path, wxr(*items, **head))
+    got = _run([path])
+    assert got == _run([path], halves=False)
+    assert got == _run([path], halves=False, parser_first=False)
+    # a repeated identity is found when merging; a half that does not parse is never merged
+    expected = {"clean": [True], "id": [False], "slug": [False], "comment": [False], "term": [False],
+                "bad byte": [], "not well-formed": [], "item in the header": [], "item in the middle's text": []}
+    assert split_all == expected[case]
+
+
+def test_halves_of_one_site(tmp_path, split_all):
+    """Later files meet the ids and threads the forked half found."""
+    a = write(tmp_path, wxr(*_many(30)), "a.xml")
+    b = write(tmp_path, wxr(*_many(50)[30:], item(5, slug="again"), item(7, type="page", parent=33)), "b.xml")
+    assert _run([a, b]) == _run([a, b], halves=False)
+    assert split_all[0] is True
+
+
+def test_halves_of_a_generated_export(generated_200, split_all):
+    path, counts = generated_200
+    got = _run([path])
+    assert got == _run([path], halves=False)
+    assert split_all == [True]
+    assert got[4][0][1:] == (counts["items"], counts["comments"], True)

@@ -1,0 +1,160 @@
+"""A big export read as two documents, one per processor core.
+
+The validator's time goes to parsing and to Python work per element, both
+linear in the items; a machine with two cores can do half of each in a
+forked process. Each half is a document of its own, built from the file's
+bytes without copying it:
+
+* the first half is the file up to an ``<item>`` near the middle, closed by
+  ``</channel></rss>``;
+* the second half is the file's header (everything before the first
+  ``<item>``), as many newlines as the first half's items held (so every
+  element keeps its line number), then the file from that same ``<item>`` on.
+
+Neither is trusted blindly: the first half parses only if the cut stands
+between two items at the channel's level (a cut inside an item, a comment or
+a CDATA section leaves something open at ``</channel>``), and the header is
+parsed alone, closed the same way, to prove it ends at the channel's level
+too. When either fails the caller reads the rest of the file in one piece.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import BinaryIO, Callable
+
+from migrate.readers.sources import InputSource
+
+#: A file at least this big is read in halves (below it a fork costs more than it saves).
+SPLIT_MIN_BYTES = 8 << 20
+#: How far into the file the first ``<item>`` is looked for.
+_HEAD_LIMIT = 16 << 20
+_CHUNK = 1 << 20
+_ITEM = re.compile(rb"<item[\s>]")
+#: An item opening its own line, as exporters write them: the preferred cut.
+_ITEM_LINE = re.compile(rb"\n[ \t]*(<item[\s>])")
+CLOSE = b"</channel></rss>\n"
+_NEWLINES = b"\n" * _CHUNK
+_TO_THE_END = 1 << 62
+
+
+def plain_file(source: InputSource) -> bool:
+    """Whether ``source`` opens as a file on disk (seekable bytes, not a decompressed stream)."""
+    try:
+        fh = source.open()
+    except Exception:
+        return False
+    try:
+        return isinstance(fh, io.BufferedReader) and isinstance(fh.raw, io.FileIO)
+    finally:
+        fh.close()
+
+
+def find_cuts(source: InputSource) -> tuple[int, int] | None:
+    """(end of the header, start of the second half), or None when the file has no such places."""
+    size = source.size or 0
+    with source.open() as fh:
+        head = b""
+        first = -1
+        while len(head) < _HEAD_LIMIT:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            head += chunk
+            m = _ITEM.search(head)
+            if m:
+                first = m.start()
+                break
+        if first < 0:
+            return None
+        fh.seek(max(first + 1, size // 2))
+        data = fh.read(_CHUNK)
+        m = _ITEM_LINE.search(data)
+        if m is None:
+            return None
+        cut = max(first + 1, size // 2) + m.start(1)
+    if not first < cut < size:
+        return None
+    return first, cut
+
+
+class Spliced(io.RawIOBase):
+    """Bytes of ``parts`` in order: (start, end) ranges of a file, or literal bytes."""
+
+    def __init__(self, opener: Callable[[], BinaryIO], parts: list[tuple[int, int] | bytes]) -> None:
+        super().__init__()
+        self._fh = opener()
+        self._parts = list(parts)
+        self._i = 0
+        self._pos: int | None = None  # position inside the current range
+        self._lit = 0  # position inside the current literal
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        try:
+            self._fh.close()
+        finally:
+            super().close()
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        want = len(b)
+        while self._i < len(self._parts):
+            part = self._parts[self._i]
+            if isinstance(part, bytes):
+                data = part[self._lit:self._lit + want]
+                self._lit += len(data)
+                if data:
+                    b[:len(data)] = data
+                    return len(data)
+            else:
+                start, end = part
+                if self._pos is None:
+                    self._pos = start
+                    self._fh.seek(start)
+                data = self._fh.read(min(want, end - self._pos))
+                self._pos += len(data)
+                if data:
+                    b[:len(data)] = data
+                    return len(data)
+            self._i += 1
+            self._pos = None
+            self._lit = 0
+        return 0
+
+
+def spliced_source(source: InputSource, parts: list[tuple[int, int] | bytes]) -> InputSource:
+    return InputSource(source.name, lambda: io.BufferedReader(Spliced(source.opener, parts), _CHUNK), None)
+
+
+def first_half(source: InputSource, cut: int) -> InputSource:
+    return spliced_source(source, [(0, cut), CLOSE])
+
+
+def header_alone(source: InputSource, header_end: int) -> InputSource:
+    return spliced_source(source, [(0, header_end), CLOSE])
+
+
+def second_half(source: InputSource, header_end: int, cut: int) -> InputSource:
+    """The header, newlines for the first half's lines, then the file from ``cut`` on."""
+    newlines = 0
+    with source.open() as fh:
+        fh.seek(header_end)
+        left = cut - header_end
+        while left > 0:
+            data = fh.read(min(_CHUNK, left))
+            if not data:
+                break
+            newlines += data.count(b"\n")
+            left -= len(data)
+    parts: list[tuple[int, int] | bytes] = [(0, header_end)]
+    parts.extend([_NEWLINES] * (newlines // _CHUNK))
+    parts.append(_NEWLINES[:newlines % _CHUNK])
+    parts.append((cut, _TO_THE_END))
+    return spliced_source(source, parts)
+
+
+__all__ = ["CLOSE", "SPLIT_MIN_BYTES", "Spliced", "find_cuts", "first_half", "header_alone", "plain_file",
+           "second_half", "spliced_source"]
