@@ -66,7 +66,9 @@ _HTML_SPLIT_RE = re.compile(
 
 # ------------------------------------------------------------ wpautop steps.
 _BR_BR_RE = re.compile(r"<br\s*/?>\s*<br\s*/?>", _A)
-_BLOCK_OPEN_RE = re.compile(r"(<" + _ALLBLOCKS + r"[\s/>])", _A)
+#: Where "(<BLOCK[\s/>])" starts: no match can start inside another (only
+#: its first character is a "<"), so inserting at each start is the same sub.
+_BLOCK_OPEN_AT = re.compile(r"(?=<" + _ALLBLOCKS + r"[\s/>])", _A)
 _BLOCK_CLOSE_RE = re.compile(r"(</" + _ALLBLOCKS + r">)", _A)
 _HR_RE = re.compile(r"(<hr\s*?/?>)", _A)
 def _lead_ws(body: str, trail: str = "") -> re.Pattern[str]:
@@ -118,8 +120,15 @@ def wp_html_split(text: str) -> list[str]:
     return _HTML_SPLIT_RE.split(text)
 
 
+#: A newline inside a tag, for text without comments or CDATA (where a tag is
+#: "<" up to the next ">"): the last "<" before such a newline starts a match.
+_NL_IN_TAG = re.compile(r"<[^<>]*\n")
+
+
 def _replace_newlines_in_tags(text: str) -> str:
     """``wp_replace_in_html_tags($text, ["\\n" => " <!-- wpnl --> "])``."""
+    if "<!" not in text and _NL_IN_TAG.search(text) is None:
+        return text  # no element holds a newline: splitting would find nothing to change
     parts = wp_html_split(text)
     changed = False
     for i in range(1, len(parts), 2):
@@ -209,6 +218,38 @@ def _sub_tag(text: str, head: re.Pattern[str], tail: re.Pattern[str] | None) -> 
     return "".join(out)
 
 
+#: A ">" followed by the tail of "(</?BLOCK[^>]*>)\s*</p>" / "…\s*<br />".
+_GT_BEFORE_P_END = re.compile(r">(?=\s*</p>)", _A)
+_GT_BEFORE_BR = re.compile(r">(?=\s*<br />)", _A)
+
+
+def _drop_after_block_tag(text: str, gt_re: re.Pattern[str], tail: re.Pattern[str]) -> str:
+    """``_sub_tag(text, _BLOCK_HEAD, tail)``, driven by the tails rather than the heads.
+
+    Every ``<p>`` and ``</p>`` is a block head, but few are followed by the
+    tail, so this visits the rare ``>`` that are (``gt_re``) instead. The
+    regex drops the tail after ``>`` exactly when a head starts after the
+    previous ``>`` (or after the previous replacement) and before this one:
+    ``[^>]*`` cannot cross a ``>``, and a leftmost head there ends its tag at
+    this ``>``.
+    """
+    out: list[str] = []
+    pos = 0  # where the regex resumes: after the last replacement
+    for c in gt_re.finditer(text):
+        gt = c.start()
+        if gt < pos:
+            continue
+        lo = text.rfind(">", pos, gt) + 1 or pos
+        if _BLOCK_HEAD.search(text, lo, gt) is None:
+            continue
+        out.append(text[pos : gt + 1])
+        pos = tail.match(text, gt + 1).end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _newlines_to_br(text: str) -> str:
     """``preg_replace('|(?<!<br />)\\s*\\n|', "<br />\\n", $text)``, linear.
 
@@ -272,6 +313,14 @@ def _preserve_newlines(text: str) -> str:
     return "".join(out)
 
 
+def _group1_then_blank_line(m: re.Match[str]) -> str:
+    return m.group(1) + "\n\n"
+
+
+def _blockquote_then_p(m: re.Match[str]) -> str:
+    return "<blockquote" + m.group(1) + "><p>"
+
+
 def wpautop(text: str, br: bool = True) -> str:
     """Replace double line breaks with paragraphs, exactly as WordPress does.
 
@@ -283,16 +332,24 @@ def wpautop(text: str, br: bool = True) -> str:
     text = text + "\n"
     if "<" not in text and "\r" not in text:
         return _plain_autop(text, br)
+    return _autop(text, br)
 
+
+def _autop(text: str, br: bool) -> str:
+    """The general path of :func:`wpautop`, for non-blank text ending in a newline."""
     pres: list[str] = []
     if "<pre" in text:
         text, pres = _protect_pre(text)
 
-    text = _BR_BR_RE.sub("\n\n", text)
-    text = _BLOCK_OPEN_RE.sub("\n\n\\1", text)
-    text = _BLOCK_CLOSE_RE.sub("\\1\n\n", text)
-    text = _HR_RE.sub("\\1\n\n", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<br" in text:
+        text = _BR_BR_RE.sub("\n\n", text)
+    text = _BLOCK_OPEN_AT.sub("\n\n", text)
+    if "</" in text:
+        text = _BLOCK_CLOSE_RE.sub(_group1_then_blank_line, text)
+    if "<hr" in text:
+        text = _HR_RE.sub(_group1_then_blank_line, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _replace_newlines_in_tags(text)
 
     if "<option" in text:
@@ -315,13 +372,15 @@ def wpautop(text: str, br: bool = True) -> str:
     text = "".join(f"<p>{p.strip(chr(10))}</p>\n" for p in paragraphs)
 
     text = _EMPTY_P_RE.sub("", text)
-    text = _UNCLOSED_P_RE.sub("<p>\\1</p></\\2>", text)
+    if "</div>" in text or "</address>" in text or "</form>" in text:
+        text = _UNCLOSED_P_RE.sub("<p>\\1</p></\\2>", text)
     text = _sub_tag(text, _P_WRAPS_BLOCK_HEAD, _P_END_TAIL)
-    text = _P_LI_RE.sub("\\1", text)
-    text = _P_BLOCKQUOTE_RE.sub("<blockquote\\1><p>", text)
+    if "<p><li" in text:
+        text = _P_LI_RE.sub("\\1", text)
+    text = _P_BLOCKQUOTE_RE.sub(_blockquote_then_p, text)
     text = text.replace("</blockquote></p>", "</p></blockquote>")
     text = _sub_tag(text, _P_WRAPS_BLOCK_HEAD, None)
-    text = _sub_tag(text, _BLOCK_HEAD, _P_END_TAIL)
+    text = _drop_after_block_tag(text, _GT_BEFORE_P_END, _P_END_TAIL)
 
     if br:
         text = _preserve_newlines(text)
@@ -329,7 +388,7 @@ def wpautop(text: str, br: bool = True) -> str:
         text = _newlines_to_br(text)
         text = text.replace("<WPPreserveNewline />", "\n")
 
-    text = _sub_tag(text, _BLOCK_HEAD, _BR_TAIL)
+    text = _drop_after_block_tag(text, _GT_BEFORE_BR, _BR_TAIL)
     text = _sub_tag(text, _BR_BEFORE_BLOCK_HEAD, None)
     text = _TRAILING_NL_P_RE.sub("</p>", text)
 
@@ -350,10 +409,10 @@ def _plain_autop(text: str, br: bool) -> str:
     paragraphs = [p for p in _PARA_SPLIT_RE.split(text) if p != ""]
     text = "".join(f"<p>{p.strip(chr(10))}</p>\n" for p in paragraphs)
     text = _EMPTY_P_RE.sub("", text)
-    text = _sub_tag(text, _BLOCK_HEAD, _P_END_TAIL)
+    text = _drop_after_block_tag(text, _GT_BEFORE_P_END, _P_END_TAIL)
     if br:
         text = _newlines_to_br(text)
-    text = _sub_tag(text, _BLOCK_HEAD, _BR_TAIL)
+    text = _drop_after_block_tag(text, _GT_BEFORE_BR, _BR_TAIL)
     text = _sub_tag(text, _BR_BEFORE_BLOCK_HEAD, None)
     return _TRAILING_NL_P_RE.sub("</p>", text)
 
