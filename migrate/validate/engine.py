@@ -605,22 +605,26 @@ class SiteValidator:
                 or not self.slugs.keys().isdisjoint(part["slugs"])
                 or not self.reported_terms.isdisjoint(part["reported_terms"])):
             return False
-        for code, message, kw in part["emits"]:
+        for code, message, kw in part.pop("emits"):
             self.r.emit(code, message, **kw)
+        # each record is dropped once added, so the two copies never coexist whole
         n_items, n_comments, n_dates, n_thumbs = len(self.ids), len(self.c_ids), len(self.d_off), len(self.t_val)
         for name in ("ids", "parents", "c_ids", "c_parent"):
             if part[name].itemsize > getattr(self, name).itemsize:
                 self._wide(name)
-            getattr(self, name).extend(array(getattr(self, name).typecode, part[name]))
+            getattr(self, name).extend(array(getattr(self, name).typecode, part.pop(name)))
         for name in ("lines", "fidx", "t_line", "t_val", "c_line", "d_off", "d_line", "known_paths", "known_slugs"):
-            getattr(self, name).extend(part[name])
-        self.types.extend(_intern(t) for t in part["types"])
-        self.titles.extend(part["titles"])
+            getattr(self, name).extend(part.pop(name))
+        self.types.extend(_intern(t) for t in part.pop("types"))
+        self.titles.extend(part.pop("titles"))
+        index = part.pop("id_index")
         for k in ids:
-            self.id_index.first(k, part["id_index"].get(k) + n_items)
+            self.id_index.first(k, index.get(k) + n_items)
+        index = part.pop("c_index")
         for k in cids:
-            self.c_index.first(k, part["c_index"].get(k) + n_comments)
-        self.slugs.update((k, v + n_items) for k, v in part["slugs"].items())
+            self.c_index.first(k, index.get(k) + n_comments)
+        del index, ids, cids
+        self.slugs.update((k, v + n_items) for k, v in part.pop("slugs").items())
         self.t_idx.extend(i + n_items for i in part["t_idx"])
         self.t_text.update((k + n_thumbs, v) for k, v in part["t_text"].items())
         self.c_item.extend(i + n_items for i in part["c_item"])
