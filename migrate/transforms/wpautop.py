@@ -330,7 +330,7 @@ def wpautop(text: str, br: bool = True) -> str:
     if text.strip(_PHP_TRIM) == "":
         return ""
     text = text + "\n"
-    if "<" not in text and "\r" not in text:
+    if "\r" not in text and ("<" not in text or _NOT_INLINE_TAG.search(text) is None):
         return _plain_autop(text, br)
     return _autop(text, br)
 
@@ -399,11 +399,23 @@ def _autop(text: str, br: bool) -> str:
     return text
 
 
-def _plain_autop(text: str, br: bool) -> str:
-    """:func:`wpautop` of a text with no markup and no carriage return.
+#: A "<" that does not start a one-line tag of an inline element no rule acts
+#: on: none of these names is, or starts, the name of a block element (the
+#: rules' heads are "</?BLOCK" without an end), ``br``, ``pre`` or one of the
+#: elements with rules of their own (option, object, source, figcaption …).
+_NOT_INLINE_TAG = re.compile(
+    r"<(?!/?(?:a|abbr|b|cite|code|del|em|i|img|ins|kbd|mark|q|s|small|span|strike|strong|sub|sup|u)"
+    r"(?=[\s/>])[^<>\n]*>)",
+    _A,
+)
 
-    The same steps, less those that only act on tags (there are none but the
-    paragraphs' own, and no empty paragraph is left to match them).
+
+def _plain_autop(text: str, br: bool) -> str:
+    """:func:`wpautop` of a text with no carriage return and no markup but inline tags.
+
+    The same steps, less those that only act on tags other than inline ones
+    (there are none but the paragraphs' own, and no empty paragraph is left to
+    match them). Comments are mostly such text.
     """
     text = _MULTI_NL_RE.sub("\n\n", text)
     paragraphs = [p for p in _PARA_SPLIT_RE.split(text) if p != ""]

@@ -175,6 +175,41 @@ def test_plain_autop_is_the_general_path_for_text_without_markup(text: str, br: 
     assert wpautop._plain_autop(text, br) == wpautop._autop(text, br)
 
 
+_INLINE_AUTOP_TEXT = st.lists(st.one_of(
+    st.sampled_from(["word", "Zürich", " ", "\t", "\n", "\n\n", "\n \n", "\x0b", "\x0c", "\u00a0", ">",
+                     "&amp;", "[b]", "\0", ".", "  \n"]),
+    st.sampled_from(["<a href=\"http://x.org/\" rel=\"nofollow\">", "</a>", "<strong>", "</strong>", "<em>",
+                     "</em>", "<b>", "</b>", "<i>", "</i>", "<del>", "<s>", "<strike>", "<code>", "</code>",
+                     "<span class=\"x\">", "</span>", "<img src=\"x\" />", "<sup>", "<sub>", "<u>", "<q>",
+                     "<abbr title=\"t\">", "<cite>", "<ins>", "<kbd>", "<mark>", "<small>", "<a/>", "<a\thref=x>"]),
+    st.sampled_from(["<address>", "<area>", "<aside>", "<summary>", "<section>", "<ul>", "<col>", "<dl>",
+                     "<details>", "<br>", "<br />", "<pre>", "</pre>", "<p>", "</p>", "<div>", "<a\nhref=x>",
+                     "<strong", "<", "<!-- c -->", "<script>", "<svg>", "<option>", "<hr>", "<em <b>", "\r"]),
+), max_size=40).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_INLINE_AUTOP_TEXT, st.booleans())
+@example("a <a href=\"x\">b</a>\n\nc <strong>d</strong>\ne", True)
+@example("<em>a</em>\n</p>", True)
+@example(" <b> \n\n <i>\n", True)
+def test_plain_autop_is_the_general_path_for_text_with_inline_tags_only(text: str, br: bool) -> None:
+    if "\r" in text or wpautop._NOT_INLINE_TAG.search(text) is not None:
+        return
+    if text.strip(" \t\n\r\0\x0b") == "":
+        return
+    text += "\n"
+    assert wpautop._plain_autop(text, br) == wpautop._autop(text, br)
+    assert wpautop.wpautop(text[:-1], br) == wpautop._autop(text, br)
+
+
+def test_inline_tag_check_refuses_block_names_and_broken_tags() -> None:
+    for tag in ("<address>", "<area>", "<summary>", "<ul>", "<br>", "<pre>", "<p>", "<a\nhref=x>",
+                "<strong", "<!-- c -->", "<script>", "<svg>", "<option>", "<hr>", "<em <b>", "<details>"):
+        assert wpautop._NOT_INLINE_TAG.search(f"a {tag} b") is not None, tag
+    assert wpautop._NOT_INLINE_TAG.search('a <a href="x">b</a> <strong>c</strong> <img src="y" />') is None
+
+
 def _regex_sub_tag(text: str, head: str, tail: str) -> str:
     """The rule as WordPress writes it, a quadratic regex."""
     return re.sub("(" + head + r"[^>]*>)" + tail, r"\1", text, flags=re.ASCII)
