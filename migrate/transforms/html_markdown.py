@@ -466,7 +466,9 @@ def _markdown(html: str, ctx: TransformContext, embed: Optional[EmbedHook], tree
         for kind, n in sorted(keep.kinds.items()):
             ctx.finding("html-passthrough", "notice",
                         f"<{kind}> has no Markdown form; kept as raw HTML ({n}x)")
-    return _BLANKS.sub("\n\n", md).strip() + "\n"
+    if "\n\n\n" in md:
+        md = _BLANKS.sub("\n\n", md)
+    return md.strip() + "\n"
 
 
 # ------------------------------------------------------------ inline-only HTML

@@ -177,6 +177,32 @@ def _link(url: str) -> str:
     return f'<a href="{_html.escape(href)}" rel="nofollow">{url}</a>{tail}'
 
 
+_SKIP_TAG = re.compile(r"<(/?)(a|pre|code|script|style)\b", re.I)
+#: Every URL _URL_IN_TEXT can match holds "://" or (in any case) "www.".
+_WWW = re.compile(r"www\.", re.I)
+
+
+def _link_url(m: re.Match[str]) -> str:
+    return _link(m.group(1))
+
+
+def _link_email(m: re.Match[str]) -> str:
+    return f'<a href="mailto:{m.group(1)}">{m.group(1)}</a>'
+
+
+def _clickable_text(part: str) -> str:
+    """Links for the URLs, then the e-mail addresses, of text outside tags.
+
+    Each substitution runs only where its pattern's literal ("://" or "www.",
+    "@") occurs.
+    """
+    if "://" in part or _WWW.search(part) is not None:
+        part = _URL_IN_TEXT.sub(_link_url, part)
+    if "@" in part:
+        part = _EMAIL_IN_TEXT.sub(_link_email, part)
+    return part
+
+
 def make_clickable(text: str) -> str:
     """Bare URLs and e-mail addresses in text become links (``make_clickable``).
 
@@ -184,21 +210,20 @@ def make_clickable(text: str) -> str:
     """
     if "://" not in text and "www." not in text and "@" not in text:
         return text
+    if "<" not in text:
+        return _clickable_text(text)  # one text part, outside any element
     out: list[str] = []
     skip = 0
     for part in wp_html_split(text):
         if part.startswith("<"):
-            m = re.match(r"<(/?)(a|pre|code|script|style)\b", part, re.I)
+            m = _SKIP_TAG.match(part)
             if m:
                 skip = max(0, skip - 1) if m.group(1) else skip + 1
             out.append(part)
         elif skip or not part:
             out.append(part)
         else:
-            part = _URL_IN_TEXT.sub(lambda m: _link(m.group(1)), part)
-            part = _EMAIL_IN_TEXT.sub(
-                lambda m: f'<a href="mailto:{m.group(1)}">{m.group(1)}</a>', part)
-            out.append(part)
+            out.append(_clickable_text(part))
     return "".join(out)
 
 

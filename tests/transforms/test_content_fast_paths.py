@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from migrate.errors import Report
 from migrate.transforms import html_markdown as hm
+from migrate.transforms import pipeline
 from migrate.transforms import wpautop
 from migrate.transforms.context import TransformContext
 
@@ -319,3 +320,45 @@ def _autop_unguarded(text: str, br: bool) -> str:
     if "<!-- wpnl -->" in text:
         text = text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
     return text
+
+
+# ------------------------------------------------------------ make_clickable
+def _make_clickable_every_part(text: str) -> str:
+    """make_clickable with both substitutions run on every text part."""
+    if "://" not in text and "www." not in text and "@" not in text:
+        return text
+    out: list[str] = []
+    skip = 0
+    for part in wpautop.wp_html_split(text):
+        if part.startswith("<"):
+            m = re.match(r"<(/?)(a|pre|code|script|style)\b", part, re.I)
+            if m:
+                skip = max(0, skip - 1) if m.group(1) else skip + 1
+            out.append(part)
+        elif skip or not part:
+            out.append(part)
+        else:
+            part = pipeline._URL_IN_TEXT.sub(lambda m: pipeline._link(m.group(1)), part)
+            part = pipeline._EMAIL_IN_TEXT.sub(
+                lambda m: f'<a href="mailto:{m.group(1)}">{m.group(1)}</a>', part)
+            out.append(part)
+    return "".join(out)
+
+
+_CLICKABLE_TEXT = st.lists(st.sampled_from([
+    "word", " ", "\n", "http://example.org/a?b=c&d", "HTTPS://X.ORG/(a)", "ftp://f.org/x.", "www.example.org",
+    "WWW.Example.org", "Www.x.co,", "a@b.org", "first.last+tag@sub.example.co.uk", "@", "://", "www.", "x.",
+    "<a href=\"http://x.org/\">", "</a>", "<pre>", "</pre>", "<code>", "</code>", "<A HREF=x>", "</A>",
+    "<script>", "</script>", "<strong>", "</strong>", "<", ">", "<!-- http://x.org/ -->", "(", ")", "\"", "'",
+    "http://user@example.org/", "mailto:a@b.org", "www.x", "=", "/", ".", "-", "Zürich", "四川",
+]), max_size=20).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_CLICKABLE_TEXT)
+@example("see WWW.Example.org or http://x.org/ and a@b.org")
+@example("Www.x.org only")
+@example("WWW.x.org a@b.org")
+@example("<a href=\"x\">www.x.org</a> www.y.org")
+def test_make_clickable_skips_only_substitutions_that_cannot_match(text: str) -> None:
+    assert pipeline.make_clickable(text) == _make_clickable_every_part(text)
