@@ -240,7 +240,7 @@ def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook
             todo.append(el)
     gone: set[etree._Element] = set()
     for el in todo:
-        if any(a in gone for a in el.iterancestors()):
+        if gone and any(a in gone for a in el.iterancestors()):
             continue
         tag = el.tag
         if not isinstance(tag, str):
@@ -251,7 +251,7 @@ def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook
                 else:
                     _drop_keep_tail(el)
             continue
-        if any(a.tag in _IN_CODE for a in el.iterancestors()):
+        if next(el.iterancestors(*_IN_CODE), None) is not None:
             continue
         if tag in _INLINE_FORMAT:
             if not (el.text_content() or "").strip():
@@ -548,6 +548,19 @@ def _inline_only(html: str) -> bool:
 
 
 def _inner_html(root: etree._Element) -> str:
+    """The fragment's HTML: the wrapper ``<div>`` serialized, less its own tags.
+
+    One serialization instead of one per child; the wrapper has no
+    attributes, so its tags are exactly ``<div>`` and ``</div>``.
+    """
+    if root.tag == "div" and not root.attrib:
+        whole = lxml.html.tostring(root, encoding="unicode", method="html")
+        if whole.startswith("<div>") and whole.endswith("</div>"):
+            return whole[5:-6]
+    return _inner_html_by_child(root)
+
+
+def _inner_html_by_child(root: etree._Element) -> str:
     parts = [lxml.html.tostring(c, encoding="unicode", method="html") for c in root]
     return _escape(root.text or "", quote=False) + "".join(parts)
 
