@@ -38,7 +38,7 @@ from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE
 from migrate.readers.sources import InputSource, sources_for
 from migrate.readers.wxr import KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, tag_key
 from migrate.transforms.links import host_key, path_key
-from migrate.validate import halves
+from migrate.readers import halves
 from migrate.validate.config import Config
 from migrate.validate.rules import RULES
 from migrate.validate.scan import ScanStream

@@ -174,7 +174,7 @@ def test_block_delimiters_on_the_corpus():
 
 # ------------------------------------------------------------------ halves
 
-from migrate.validate import halves  # noqa: E402
+from migrate.readers import halves  # noqa: E402
 
 
 @pytest.fixture

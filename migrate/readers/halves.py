@@ -1,9 +1,9 @@
 """A big export read as two documents, one per processor core.
 
-The validator's time goes to parsing and to Python work per element, both
-linear in the items; a machine with two cores can do half of each in a
-forked process. Each half is a document of its own, built from the file's
-bytes without copying it:
+Reading an export is parsing and Python work per element, both linear in
+the items; a machine with two cores can do half of each in another process
+(``validate`` and the static-site writers' first pass do). Each half is a
+document of its own, built from the file's bytes without copying it:
 
 * the first half is the file up to an ``<item>`` near the middle, closed by
   ``</channel></rss>``;
@@ -41,12 +41,19 @@ _TO_THE_END = 1 << 62
 
 def plain_file(source: InputSource) -> bool:
     """Whether ``source`` opens as a file on disk (seekable bytes, not a decompressed stream)."""
+    return file_path(source) is not None
+
+
+def file_path(source: InputSource) -> str | None:
+    """The path of the file ``source`` opens, when it is a plain file on disk (another process can open it)."""
     try:
         fh = source.open()
     except Exception:
-        return False
+        return None
     try:
-        return isinstance(fh, io.BufferedReader) and isinstance(fh.raw, io.FileIO)
+        if isinstance(fh, io.BufferedReader) and isinstance(fh.raw, io.FileIO) and isinstance(fh.raw.name, str):
+            return fh.raw.name
+        return None
     finally:
         fh.close()
 
@@ -156,5 +163,5 @@ def second_half(source: InputSource, header_end: int, cut: int) -> InputSource:
     return spliced_source(source, parts)
 
 
-__all__ = ["CLOSE", "SPLIT_MIN_BYTES", "Spliced", "find_cuts", "first_half", "header_alone", "plain_file",
+__all__ = ["CLOSE", "SPLIT_MIN_BYTES", "Spliced", "file_path", "find_cuts", "first_half", "header_alone", "plain_file",
            "second_half", "spliced_source"]
