@@ -433,10 +433,19 @@ _NEEDS_TREE = re.compile(
 )
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedHook] = None) -> str:
     """Convert clean HTML to CommonMark/GFM, raw HTML where Markdown has no form."""
     if not html or not html.strip():
         return ""
+    if _CONTROL.search(html) is not None:
+        # invisible, forbidden in HTML and XML, and refused by lxml inside elements
+        n = len(_CONTROL.findall(html))
+        html = _CONTROL.sub("", html)
+        ctx.finding("control-characters-removed", "notice",
+                    f"{n} control character(s) (U+0000-U+001F other than tab and line breaks) were removed")
     tree = html.count("<") > _FLATTEN_FROM or (
         _NEEDS_TREE.search(html) is not None and not _inline_only(html))
     return _markdown(html, ctx, embed, tree)
@@ -584,7 +593,7 @@ def parse_fragment(html: str, ctx: Optional[TransformContext] = None) -> Optiona
             capper.close()
             capped = capper.dropped
             root = lxml.html.fragment_fromstring("".join(capper.out), create_parent="div", parser=_PARSER)
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on some fragments ("<html><!-- c -->")
         return None
     deepest, unwrapped = 0, 0
     if html.count("<") > _FLATTEN_FROM:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from markdown_it import MarkdownIt
+
+from migrate.errors import Report
 
 from migrate.transforms.context import TransformContext
 from migrate.transforms.html_markdown import html_to_markdown
@@ -152,3 +155,20 @@ def test_empty_emphasis_dropped_and_empty_link_kept():
     assert conv("<p><strong> </strong>The</p>") == "The\n"
     md = conv('<p>DOM<a title="DOM" href="/x"></a>.</p>')
     assert same_text('<p>DOM<a title="DOM" href="/x"></a>.</p>', md)
+
+
+@pytest.mark.parametrize("html,want", [
+    ("<p><strong>\x0c</strong></p>", ""),
+    ("<p>a\x0cb</p>", "ab"),
+    ("x\x00y", "xy"),
+    ("<p><em>\x01</em> z</p>", "z"),
+])
+def test_control_characters_are_removed_and_counted_never_a_crash(html, want):
+    ctx = TransformContext(report=Report())
+    assert html_to_markdown(html, ctx).strip() == want
+    assert ctx.report.counts["control-characters-removed"] == 1
+
+
+@pytest.mark.parametrize("html", ["<html><!-- c -->", "<html><body><!-- c --><p>x</p>"])
+def test_fragments_lxml_cannot_take_convert_without_the_tree(html):
+    assert html_to_markdown(html, TransformContext()).strip() in ("", "x")
