@@ -680,8 +680,7 @@ class WxrExport:
         self._reported_once = False
 
     def posts(self) -> Iterator[Post]:
-        report = None if self._reported_once else self.report
-        self._reported_once = True
+        report = self.claim_report()
         # Deduplicate across files only: one file may legitimately repeat an
         # id (validate reports it); split exports repeat items between files.
         seen: dict[int, int] = {}
@@ -703,6 +702,17 @@ class WxrExport:
     def identities(self) -> Iterator[Identity]:
         for post in self.posts():
             yield post.identity()
+
+    def claim_report(self) -> Report | None:
+        """The report the first pass over the items emits into (None after that).
+
+        For a caller reading the items its own way (in halves, see
+        :mod:`migrate.readers.halves`) that emits the reader's findings once,
+        as :meth:`posts` does.
+        """
+        report = None if self._reported_once else self.report
+        self._reported_once = True
+        return report
 
 
 def _merge_sites(sites: list[Site]) -> Site:

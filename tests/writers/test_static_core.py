@@ -299,3 +299,85 @@ def test_plan_file_round_trips_in_slices(monkeypatch):
         if e.url:
             old = planner.identities[e.id]
             assert got.urlmap.new_url_of(old) == planner.urlmap.new_url_of(old)
+
+
+# ------------------------------------------------------------ pass one in halves
+
+def _halves_export(tmp_path, n: int = 60, *, extra_items: tuple[str, ...] = (), tail: str = "") -> Path:
+    from tests.validate.wxrgen import attachment, comment, item, wxr, write
+
+    items = [item(1, type="page", slug="about"), item(2, type="page", slug="team", parent=1)]
+    for i in range(10, 10 + n):
+        items.append(item(i, content=f"<p>Post {i} links <a href='https://example.org/item-{i + 1}/'>next</a></p>",
+                          comments=(comment(1000 + i), comment(5000 + i, parent=1000 + i))))
+        if i % 7 == 0:
+            items.append(attachment(900 + i, parent=i))
+    items.extend(extra_items)
+    text = wxr(*items)
+    if tail:
+        text = text.replace("</channel>", tail + "\n</channel>")
+    return write(tmp_path, text)
+
+
+def _convert_both_ways(tmp_path, monkeypatch, src: Path):
+    """(serial result, halves result, whether halves held): output files, findings or the error."""
+    taken: list[bool] = []
+    real = core._pass_one_in_halves
+
+    def spy(export, out):
+        got = real(export, out)
+        taken.append(got is not None)
+        return got
+
+    monkeypatch.setattr(core, "_pass_one_in_halves", spy)
+    results = []
+    for name, threshold in (("serial", 1 << 62), ("halves", 0)):
+        monkeypatch.setattr(core, "HALVES_FROM", threshold)
+        out = tmp_path / name
+        try:
+            rep = migrate.convert([src], "hugo", out, {"jobs": "2"})
+            results.append((files(out), [str(f) for f in rep]))
+        except migrate.errors.MigrateError as exc:
+            results.append(("error", str(exc), out.exists()))
+    return results[0], results[1], taken[-1]
+
+
+def test_pass_one_in_halves_gives_what_one_piece_gives(tmp_path, monkeypatch):
+    src = _halves_export(tmp_path, tail="<wp:term><wp:term_slug>late</wp:term_slug></wp:term>")
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    assert held
+    assert serial == halved
+    assert any("channel-after-items" in f for f in halved[1]), "the second half's reader findings are kept"
+
+
+def test_pass_one_falls_back_when_an_id_is_in_both_halves(tmp_path, monkeypatch):
+    from tests.validate.wxrgen import item
+
+    src = _halves_export(tmp_path, extra_items=(item(10, slug="again", content="second copy"),))
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    assert not held
+    assert serial == halved
+
+
+def test_pass_one_falls_back_when_the_cut_is_not_between_items(tmp_path, monkeypatch):
+    from migrate.readers import halves
+    from tests.validate.wxrgen import item
+
+    src = _halves_export(tmp_path, extra_items=(item(777, content="sample feed:\n<item>\n<title>x</title>\n</item>"),))
+    data = src.read_bytes()
+    fake = data.index(b"\n<item>\n<title>x</title>") + 1
+    monkeypatch.setattr(halves, "find_cuts", lambda source: (data.index(b"<item>"), fake))
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    assert not held
+    assert serial == halved
+    assert "sample feed" in halved[0]["content/posts/item-777/index.md"].decode()
+
+
+def test_a_broken_second_half_reports_as_one_piece_does(tmp_path, monkeypatch):
+    from tests.validate.wxrgen import item
+
+    src = _halves_export(tmp_path, extra_items=(item(888).replace("</title>", "</titel>", 1),))
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    assert not held
+    assert serial == halved
+    assert serial[0] == "error" and "export.xml" in serial[1] and not serial[2]

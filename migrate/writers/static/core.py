@@ -46,11 +46,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 from slugify import slugify
 
-from migrate.errors import Report, UsageError
+from migrate.errors import InputError, Report, UsageError
 from migrate.model import Comment, Export, Identity, Post, Site, WPDate
 from migrate.output import OutputTree, StagedFiles, safe_component
 from migrate.parallel import _context as pool_context
 from migrate.parallel import default_workers, parallel_map
+from migrate.readers import halves
+from migrate.readers.sources import InputSource
+from migrate.readers.wxr import ReadOptions, WxrExport, iter_item_elements
 from migrate.threads import build_threads, comment_sort_key, walk
 from migrate.transforms.context import AttachmentInfo, TransformContext
 from migrate.transforms.links import MediaStore, UrlMap, upload_relpath
@@ -738,19 +741,27 @@ PARALLEL_FROM = 300
 CHUNK_SIZE = 24
 
 
-def _jobs(options: Mapping[str, Any], planned: int, download: bool) -> int:
-    """How many processes convert content (1: this one, no pool)."""
+def _requested_jobs(options: Mapping[str, Any]) -> Optional[int]:
+    """The ``jobs`` option as a number of processes, None when not given."""
     raw = options.get("jobs")
     if raw is None or raw == "":
-        if download or planned < PARALLEL_FROM:
-            return 1
-        return max(1, default_workers())
+        return None
     try:
         n = int(raw)
     except (TypeError, ValueError):
         raise UsageError(f"jobs must be a whole number of processes, not {raw!r}") from None
     if n < 1:
         raise UsageError(f"jobs must be at least 1, not {n}")
+    return n
+
+
+def _jobs(options: Mapping[str, Any], planned: int, download: bool) -> int:
+    """How many processes convert content (1: this one, no pool)."""
+    n = _requested_jobs(options)
+    if n is None:
+        if download or planned < PARALLEL_FROM:
+            return 1
+        return max(1, default_workers())
     # downloads decide a media URL by whether the file could be had: done here, in order
     return 1 if download else n
 
@@ -775,11 +786,17 @@ class StaticWriter:
         with OutputTree(output, force=bool(options.get("force"))) as out:
             # pass one reads every item once: identities for the plan, and the
             # items to convert pickled into a spool, so pass two parses nothing
-            spool = _Spool(out.scratch("items"))
-            try:
-                planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()))
-            finally:
-                spool.done_writing()
+            halved = _pass_one_in_halves(export, out) if _may_halve(options) else None
+            if halved is not None:
+                spool, idents = halved
+                planner = Planner(export, flavour, options, report, identities=idents)
+                del idents
+            else:
+                spool = _Spool(out.scratch("items"))
+                try:
+                    planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()))
+                finally:
+                    spool.done_writing()
             jobs = _jobs(options, len(planner.entries), planner.download)
             state = RunState(report)
             run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
@@ -808,7 +825,8 @@ class _Spool:
     MAX_EXTRAS = 4096
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        #: the spool's files, read in this order (a part per half when read in halves)
+        self.parts = [path]
         self._fh: Optional[IO[bytes]] = open(path, "xb")
         self._posts: list[Post] = []
         self._extras: list[tuple] = []
@@ -853,16 +871,109 @@ class _Spool:
 
     def frames(self) -> Iterator[tuple[list[tuple], Optional[tuple[str, int, int]]]]:
         """(header entries, where the frame's posts are: path, offset, length — or None)."""
-        with open(self.path, "rb") as fh:
-            while True:
-                raw = fh.read(self._LEN.size)
-                if not raw:
-                    return
-                (size,) = self._LEN.unpack(raw)
-                extras, blob_len = pickle.loads(fh.read(size))
-                where = (str(self.path), fh.tell(), blob_len) if blob_len else None
-                fh.seek(blob_len, os.SEEK_CUR)
-                yield extras, where
+        for part in self.parts:
+            with open(part, "rb") as fh:
+                while True:
+                    raw = fh.read(self._LEN.size)
+                    if not raw:
+                        break
+                    (size,) = self._LEN.unpack(raw)
+                    extras, blob_len = pickle.loads(fh.read(size))
+                    where = (str(part), fh.tell(), blob_len) if blob_len else None
+                    fh.seek(blob_len, os.SEEK_CUR)
+                    yield extras, where
+
+    def discard(self) -> None:
+        self.done_writing()
+        for part in self.parts:
+            try:
+                os.unlink(part)
+            except FileNotFoundError:
+                pass
+
+
+#: An export file at least this big has pass one read in halves, one in another process.
+HALVES_FROM = 32 << 20
+
+
+def _may_halve(options: Mapping[str, Any]) -> bool:
+    """Pass one may use a second process: not asked to keep to one, nothing to download in order."""
+    jobs = _requested_jobs(options)
+    if options.get("download_media"):
+        return False
+    return jobs > 1 if jobs is not None else default_workers() > 1
+
+
+def _pass_one_in_halves(export: Export, out: OutputTree) -> Optional[tuple[_Spool, list[Identity]]]:
+    """Pass one over one big export file, its second half spooled by another process meanwhile.
+
+    The halves are those of :mod:`migrate.readers.halves` (line numbers
+    kept). The result is what the serial pass gives: the identities and the
+    spool in file order, the reader's findings in the same order. None when
+    the export is not one plain file read as it is (filters, several files,
+    ``--recover``), is too small, or the halves do not hold up (a cut that is
+    not between items, a half that does not parse, an id in both halves):
+    the caller then reads it in one piece, which also reports any error
+    exactly as always.
+    """
+    stream = export.extra_info.get("stream")
+    if (not isinstance(stream, WxrExport) or export.open_posts != stream.posts
+            or len(stream.sources) != 1 or stream.options.recover):
+        return None
+    source = stream.sources[0]
+    if (source.size or 0) < HALVES_FROM:
+        return None
+    path = halves.file_path(source)
+    cuts = halves.find_cuts(source) if path is not None else None
+    if path is None or cuts is None:
+        return None
+    header_end, cut = cuts
+    spool = _Spool(out.scratch("items-1"))
+    second = out.scratch("items-2")
+    found = Report(keep=1 << 62)
+    idents: Optional[list[Identity]] = None
+    with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as pool:
+        job = pool.submit(_spool_second_half, path, source.name, source.size, header_end, cut, str(second))
+        try:
+            first = WxrExport([halves.first_half(source, cut)], ReadOptions(), found)
+            idents = list(spool.fill(first.posts()))
+        except InputError:
+            idents = None
+        finally:
+            spool.done_writing()
+        rest = job.result() if idents is not None else None
+    spool.parts.append(second)
+    if idents is None or rest is None:
+        spool.discard()
+        return None
+    more, findings = rest
+    seen = {i.id for i in idents}
+    if any(i.id in seen for i in more):
+        spool.discard()
+        return None
+    report = stream.claim_report()
+    if report is not None:
+        report.extend(found)
+        report.extend(findings)
+    idents.extend(more)
+    return spool, idents
+
+
+def _spool_second_half(path: str, name: str, size: Optional[int], header_end: int, cut: int,
+                       spool_path: str) -> Optional[tuple[list[Identity], list]]:
+    """In another process: spool the second half; its identities and the reader's findings, or None."""
+    source = InputSource(name, lambda: open(path, "rb"), size)
+    spool = _Spool(Path(spool_path))
+    found = Report(keep=1 << 62)
+    try:
+        for _ in iter_item_elements(halves.header_alone(source, header_end), ReadOptions(), None):
+            return None  # the header holds an item: the first cut is not where the items start
+        stream = WxrExport([halves.second_half(source, header_end, cut)], ReadOptions(), found)
+        return list(spool.fill(stream.posts())), list(found)
+    except InputError:
+        return None
+    finally:
+        spool.done_writing()
 
 
 def _read_posts(where: tuple[str, int, int]) -> list[Post]:
