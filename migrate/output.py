@@ -294,6 +294,7 @@ class OutputFile:
         self.binary = binary
         self._fh: IO | None = None
         self._tmp: str | None = None
+        self._scratch: list[tuple[int, str]] = []
 
     def __enter__(self) -> IO:
         if self.stdout:
@@ -313,7 +314,33 @@ class OutputFile:
         _remove_stale_temps(self.target, Path(self._tmp))
         return self._fh
 
+    def scratch(self) -> Path | None:
+        """A working file beside the output (its file system), removed when the output is done.
+
+        Named and locked as the output's own temporary, so a killed run's is
+        cleaned up like the rest; None when writing to standard output.
+        """
+        if self.stdout:
+            return None
+        try:
+            fd, path = tempfile.mkstemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent)
+            _lock(fd)
+        except OSError as exc:
+            raise _os_error(exc, self.target) from exc
+        self._scratch.append((fd, path))
+        return Path(path)
+
+    def _drop_scratch(self) -> None:
+        for fd, path in self._scratch:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            os.close(fd)
+        self._scratch = []
+
     def __exit__(self, exc_type, exc, tb) -> None:
+        self._drop_scratch()
         if self.stdout:
             import sys
 

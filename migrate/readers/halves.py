@@ -22,9 +22,13 @@ from __future__ import annotations
 
 import io
 import re
-from typing import BinaryIO, Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator, Optional
 
 from migrate.readers.sources import InputSource
+
+if TYPE_CHECKING:
+    from migrate.model import Export, Post
 
 #: A file at least this big is read in halves (below it a fork costs more than it saves).
 SPLIT_MIN_BYTES = 8 << 20
@@ -163,5 +167,78 @@ def second_half(source: InputSource, header_end: int, cut: int) -> InputSource:
     return spliced_source(source, parts)
 
 
-__all__ = ["CLOSE", "SPLIT_MIN_BYTES", "Spliced", "file_path", "find_cuts", "first_half", "header_alone", "plain_file",
-           "second_half", "spliced_source"]
+# ------------------------------------------------------------ two processes
+
+#: What a half's work returned when the half could not be read (a cut not
+#: between items, an error in the file): the caller reads in one piece.
+FAILED = object()
+
+
+def read_in_halves(export: "Export", min_bytes: int,
+                   first: Callable[[Iterator["Post"]], Any],
+                   second: Callable[..., Any], second_args: tuple = ()) -> Optional[tuple[Any, Any]]:
+    """``(first(posts of the first half), second(posts of the second half, *second_args))``.
+
+    ``second`` runs in another process at the same time (a module-level
+    function: it is pickled), ``first`` here. The reader's findings of both
+    halves are emitted in file order, once, as one pass over the items
+    would. None, with nothing emitted, when the export is not one plain file
+    read as it is (filters, several files, ``--recover``), is smaller than
+    ``min_bytes``, has no cut, or a half fails to read (``first`` may also
+    return :data:`FAILED`, ``second`` raise :class:`InputError`): the caller
+    then reads it in one piece, which reports any error in the file exactly
+    as always. What the halves wrote meanwhile is the caller's to discard.
+    """
+    from migrate.errors import InputError, Report
+    from migrate.parallel import _context as pool_context
+    from migrate.readers.wxr import ReadOptions, WxrExport
+
+    stream = export.extra_info.get("stream")
+    if (not isinstance(stream, WxrExport) or export.open_posts != stream.posts
+            or len(stream.sources) != 1 or stream.options.recover):
+        return None
+    source = stream.sources[0]
+    if (source.size or 0) < min_bytes:
+        return None
+    path = file_path(source)
+    cuts = find_cuts(source) if path is not None else None
+    if path is None or cuts is None:
+        return None
+    header_end, cut = cuts
+    found = Report(keep=1 << 62)
+    with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as pool:
+        job = pool.submit(_second_half, second, second_args, path, source.name, source.size, header_end, cut)
+        try:
+            mine = first(WxrExport([first_half(source, cut)], ReadOptions(), found).posts())
+        except InputError:
+            mine = FAILED
+        theirs = job.result() if mine is not FAILED else None
+    if mine is FAILED or theirs is None:
+        return None
+    value, findings = theirs
+    report = stream.claim_report()
+    if report is not None:
+        report.extend(found)
+        report.extend(findings)
+    return mine, value
+
+
+def _second_half(second: Callable[..., Any], args: tuple, path: str, name: str, size: Optional[int],
+                 header_end: int, cut: int) -> Optional[tuple[Any, list]]:
+    """In the other process: ``second`` over the second half; its result and the reader's findings."""
+    from migrate.errors import InputError, Report
+    from migrate.readers.wxr import ReadOptions, WxrExport, iter_item_elements
+
+    source = InputSource(name, lambda: open(path, "rb"), size)
+    found = Report(keep=1 << 62)
+    try:
+        for _ in iter_item_elements(header_alone(source, header_end), ReadOptions(), None):
+            return None  # the header holds an item: the first cut is not where the items start
+        value = second(WxrExport([second_half(source, header_end, cut)], ReadOptions(), found).posts(), *args)
+    except InputError:
+        return None
+    return value, list(found)
+
+
+__all__ = ["CLOSE", "FAILED", "SPLIT_MIN_BYTES", "Spliced", "file_path", "find_cuts", "first_half", "header_alone",
+           "plain_file", "read_in_halves", "second_half", "spliced_source"]

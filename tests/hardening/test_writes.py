@@ -107,9 +107,8 @@ def _wait_for_temp(proc: subprocess.Popen, out: Path, timeout: float = 240) -> P
         if proc.poll() is not None:
             pytest.fail(f"the conversion ended (status {proc.returncode}) before its temporary output "
                         "was seen; the generated export is too small for this machine")
-        names = [n for n in temps(out) if ".tmp-" in n]
-        if names:
-            tmp = out.parent / names[0]
+        for name in (n for n in temps(out) if ".tmp-" in n):
+            tmp = out.parent / name
             try:
                 started = tmp.stat().st_size > 0 if tmp.is_file() else len(os.listdir(tmp)) > 1
             except FileNotFoundError:
@@ -142,10 +141,12 @@ def test_killed_conversion_leaves_previous_output(tmp_path, big_export, writer):
     assert proc.returncode == -signal.SIGKILL
     assert fingerprint(out) == before, "a killed run changed the previous output"
     assert tmp.exists(), "the killed run's temporary output should still be there"
-    # a killed run's temporary is removed by the next run writing the same output
-    # (only once it is a second old: younger, it could be a concurrent run's)
+    # a killed run's temporaries (the output, and a working file beside it when a
+    # big dump is read in halves) are removed by the next run writing the same
+    # output (only once a second old: younger, they could be a concurrent run's)
     old = time.time() - 60
-    os.utime(tmp, (old, old))
+    for name in temps(out):
+        os.utime(out.parent / name, (old, old))
     r = convert_seed(writer, out)
     assert r.returncode == 0, r.stderr
     assert fingerprint(out) == before

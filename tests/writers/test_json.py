@@ -102,3 +102,74 @@ def test_long_content_is_written_in_pieces_with_the_same_bytes(content):
     out = io.StringIO()
     writer._write_item(out, item, "[", "]\n")
     assert out.getvalue() == "[" + writer._dumps(item) + "]\n"
+
+
+# ------------------------------------------------------------ a big export in halves
+
+def _both_ways(tmp_path, monkeypatch, inputs, kind: str):
+    """(one piece, halves, whether halves held): the bytes written, findings or the error."""
+    from migrate.readers import halves
+    from migrate.writers import json as json_writer
+
+    held: list[bool] = []
+    real = halves.read_in_halves
+
+    def spy(*args, **kw):
+        got = real(*args, **kw)
+        held.append(got is not None)
+        return got
+
+    monkeypatch.setattr(halves, "read_in_halves", spy)
+    results = []
+    for name, threshold in (("one", 1 << 62), ("halves", 0)):
+        monkeypatch.setattr(json_writer, "HALVES_FROM", threshold)
+        out = tmp_path / f"{name}.{kind}"
+        try:
+            rep = migrate.convert(inputs, kind, out)
+            results.append((out.read_bytes(), [str(f) for f in rep]))
+        except migrate.errors.MigrateError as exc:
+            results.append(("error", str(exc), out.exists()))
+        assert not [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name], "no working file left"
+    return results[0], results[1], bool(held) and held[-1]
+
+
+@pytest.mark.parametrize("kind", ["json", "jsonl"])
+def test_every_corpus_export_dumps_the_same_in_halves(tmp_path, monkeypatch, kind):
+    from tests.writers.conftest import corpus_inputs
+
+    taken = 0
+    for name, inputs in corpus_inputs().items():
+        (tmp_path / name).mkdir()
+        one, two, held = _both_ways(tmp_path / name, monkeypatch, inputs, kind)
+        assert one == two, name
+        taken += held
+    assert taken >= 10, "most corpus files were really read in halves"
+
+
+@pytest.mark.parametrize("kind", ["json", "jsonl"])
+def test_dump_falls_back_to_one_piece_when_a_half_fails(tmp_path, monkeypatch, kind):
+    from migrate.readers import halves
+    from tests.validate.wxrgen import item, wxr, write
+
+    items = [item(i, content=f"<p>Post {i}</p>") for i in range(1, 40)]
+    items.insert(5, item(500, content="sample feed:\n<item>\n<title>x</title>\n</item>"))
+    src = write(tmp_path, wxr(*items))
+    data = src.read_bytes()
+    fake = data.index(b"\n<item>\n<title>x</title>") + 1
+    monkeypatch.setattr(halves, "find_cuts", lambda source: (data.index(b"<item>"), fake))
+    one, two, held = _both_ways(tmp_path, monkeypatch, [src], kind)
+    assert not held and one == two
+    assert b"sample feed" in two[0]
+    monkeypatch.undo()
+    broken = write(tmp_path, wxr(*items, item(999).replace("</title>", "</titel>", 1)), "broken.xml")
+    (tmp_path / "b").mkdir()
+    one, two, held = _both_ways(tmp_path / "b", monkeypatch, [broken], kind)
+    assert not held and one == two and one[0] == "error" and "broken.xml" in one[1] and not one[2]
+
+
+def test_dump_to_standard_output_is_read_in_one_piece(monkeypatch, capsysbinary):
+    from migrate.writers import json as json_writer
+
+    monkeypatch.setattr(json_writer, "HALVES_FROM", 0)
+    migrate.convert([ROOT / "samples" / "site-structure.xml"], "jsonl", "-")
+    assert capsysbinary.readouterr().out.count(b'"record":"item"') > 3

@@ -46,14 +46,12 @@ from urllib.parse import quote, unquote, urlsplit
 
 from slugify import slugify
 
-from migrate.errors import InputError, Report, UsageError
+from migrate.errors import Report, UsageError
 from migrate.model import Comment, Export, Identity, Post, Site, WPDate
 from migrate.output import OutputTree, StagedFiles, safe_component
 from migrate.parallel import _context as pool_context
 from migrate.parallel import default_workers, parallel_map
 from migrate.readers import halves
-from migrate.readers.sources import InputSource
-from migrate.readers.wxr import ReadOptions, WxrExport, iter_item_elements
 from migrate.threads import build_threads, comment_sort_key, walk
 from migrate.transforms.context import AttachmentInfo, TransformContext
 from migrate.transforms.links import MediaStore, UrlMap, upload_relpath
@@ -907,71 +905,40 @@ def _may_halve(options: Mapping[str, Any]) -> bool:
 def _pass_one_in_halves(export: Export, out: OutputTree) -> Optional[tuple[_Spool, list[Identity]]]:
     """Pass one over one big export file, its second half spooled by another process meanwhile.
 
-    The halves are those of :mod:`migrate.readers.halves` (line numbers
-    kept). The result is what the serial pass gives: the identities and the
-    spool in file order, the reader's findings in the same order. None when
-    the export is not one plain file read as it is (filters, several files,
-    ``--recover``), is too small, or the halves do not hold up (a cut that is
-    not between items, a half that does not parse, an id in both halves):
-    the caller then reads it in one piece, which also reports any error
-    exactly as always.
+    The result is what the serial pass gives: the identities and the spool
+    in file order (see :func:`migrate.readers.halves.read_in_halves` for the
+    reader's findings and when it declines). None when the halves cannot be
+    used or an id is in both (the first copy would win over a spooled
+    second): the caller then reads in one piece.
     """
-    stream = export.extra_info.get("stream")
-    if (not isinstance(stream, WxrExport) or export.open_posts != stream.posts
-            or len(stream.sources) != 1 or stream.options.recover):
-        return None
-    source = stream.sources[0]
-    if (source.size or 0) < HALVES_FROM:
-        return None
-    path = halves.file_path(source)
-    cuts = halves.find_cuts(source) if path is not None else None
-    if path is None or cuts is None:
-        return None
-    header_end, cut = cuts
     spool = _Spool(out.scratch("items-1"))
     second = out.scratch("items-2")
-    found = Report(keep=1 << 62)
-    idents: Optional[list[Identity]] = None
-    with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as pool:
-        job = pool.submit(_spool_second_half, path, source.name, source.size, header_end, cut, str(second))
+
+    def first(posts: Iterator[Post]) -> list[Identity]:
         try:
-            first = WxrExport([halves.first_half(source, cut)], ReadOptions(), found)
-            idents = list(spool.fill(first.posts()))
-        except InputError:
-            idents = None
+            return list(spool.fill(posts))
         finally:
             spool.done_writing()
-        rest = job.result() if idents is not None else None
+
+    got = halves.read_in_halves(export, HALVES_FROM, first, _spool_posts, (str(second),))
     spool.parts.append(second)
-    if idents is None or rest is None:
+    if got is None:
         spool.discard()
         return None
-    more, findings = rest
+    idents, more = got
     seen = {i.id for i in idents}
     if any(i.id in seen for i in more):
         spool.discard()
         return None
-    report = stream.claim_report()
-    if report is not None:
-        report.extend(found)
-        report.extend(findings)
     idents.extend(more)
     return spool, idents
 
 
-def _spool_second_half(path: str, name: str, size: Optional[int], header_end: int, cut: int,
-                       spool_path: str) -> Optional[tuple[list[Identity], list]]:
-    """In another process: spool the second half; its identities and the reader's findings, or None."""
-    source = InputSource(name, lambda: open(path, "rb"), size)
+def _spool_posts(posts: Iterator[Post], spool_path: str) -> list[Identity]:
+    """In the other process: spool the second half's items; their identities."""
     spool = _Spool(Path(spool_path))
-    found = Report(keep=1 << 62)
     try:
-        for _ in iter_item_elements(halves.header_alone(source, header_end), ReadOptions(), None):
-            return None  # the header holds an item: the first cut is not where the items start
-        stream = WxrExport([halves.second_half(source, header_end, cut)], ReadOptions(), found)
-        return list(spool.fill(stream.posts())), list(found)
-    except InputError:
-        return None
+        return list(spool.fill(posts))
     finally:
         spool.done_writing()
 
