@@ -47,6 +47,12 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def can_start_processes() -> bool:
+    """False in a daemonic process (a Dask worker, a ``multiprocessing.Pool`` worker):
+    Python refuses it children, so work that would go to other processes stays in this one."""
+    return not multiprocessing.current_process().daemon
+
+
 def default_workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -80,7 +86,7 @@ def parallel_map(
     workers = default_workers() if workers is None else workers
     if workers < 0:
         raise ValueError("workers must be 0 or more")
-    if executor is None and (workers == 0 or (workers == 1 and inline_single)):
+    if executor is None and (workers == 0 or (workers == 1 and inline_single) or not can_start_processes()):
         yield from _inline(fn, iterable, chunk_size)
         return
     limit = max_in_flight if max_in_flight is not None else 2 * max(workers, 1)

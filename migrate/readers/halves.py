@@ -182,7 +182,8 @@ def read_in_halves(export: "Export", min_bytes: int,
     ``second`` runs in another process at the same time (a module-level
     function: it is pickled), ``first`` here. The reader's findings of both
     halves are emitted in file order, once, as one pass over the items
-    would. None, with nothing emitted, when the export is not one plain file
+    would. None, with nothing emitted, when no process can be started here
+    (a daemonic process), when the export is not one plain file
     read as it is (filters, several files, ``--recover``), is smaller than
     ``min_bytes``, has no cut, or a half fails to read (``first`` may also
     return :data:`FAILED`, ``second`` raise :class:`InputError`): the caller
@@ -191,8 +192,11 @@ def read_in_halves(export: "Export", min_bytes: int,
     """
     from migrate.errors import InputError, Report
     from migrate.parallel import _context as pool_context
+    from migrate.parallel import can_start_processes
     from migrate.readers.wxr import ReadOptions, WxrExport
 
+    if not can_start_processes():
+        return None
     stream = export.extra_info.get("stream")
     if (not isinstance(stream, WxrExport) or export.open_posts != stream.posts
             or len(stream.sources) != 1 or stream.options.recover):

@@ -402,3 +402,37 @@ def test_every_corpus_export_converts_the_same_in_halves(tmp_path, monkeypatch):
                 got.append(("error", str(exc)))
         assert got[0] == got[1], name
     assert sum(h is not None for h in held) >= 10, "most corpus files were really read in halves"
+
+
+def _convert_in_daemon(src: str, out: str, to: str, queue) -> None:
+    """In a daemonic process (as a Dask worker is): every reading in halves and pool forced on."""
+    from migrate.writers import json as json_writer
+
+    core.HALVES_FROM = json_writer.HALVES_FROM = 0
+    try:
+        rep = migrate.convert([src], to, out, {"jobs": "2"} if to == "hugo" else {})
+        queue.put(("ok", sorted(rep.counts)))
+    except BaseException as exc:  # what a batch job would report
+        queue.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+@pytest.mark.parametrize("to", ["hugo", "json"])
+def test_a_daemonic_process_converts_without_starting_processes(tmp_path, to):
+    """Dask's worker processes are daemonic: Python refuses them children, so nothing may ask for any."""
+    import multiprocessing
+
+    from tests.validate.wxrgen import item, wxr, write
+
+    src = write(tmp_path, wxr(*[item(i, content=f"<p>Post {i}</p>") for i in range(1, 40)]))
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_convert_in_daemon, args=(str(src), str(tmp_path / "out"), to, queue), daemon=True)
+    proc.start()
+    status, detail = queue.get(timeout=120)
+    proc.join(30)
+    assert status == "ok", detail
+    if to == "hugo":
+        assert "jobs-in-one-process" in detail
+        assert (tmp_path / "out" / "content/posts/item-39/index.md").exists()
+    else:
+        assert json.loads((tmp_path / "out").read_text())["items"][-1]["id"] == 39

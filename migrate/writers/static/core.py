@@ -50,7 +50,7 @@ from migrate.errors import Report, UsageError
 from migrate.model import Comment, Export, Identity, Post, Site, WPDate
 from migrate.output import OutputTree, StagedFiles, safe_component
 from migrate.parallel import _context as pool_context
-from migrate.parallel import default_workers, parallel_map
+from migrate.parallel import can_start_processes, default_workers, parallel_map
 from migrate.readers import halves
 from migrate.threads import build_threads, comment_sort_key, walk
 from migrate.transforms.context import AttachmentInfo, TransformContext
@@ -753,9 +753,15 @@ def _requested_jobs(options: Mapping[str, Any]) -> Optional[int]:
     return n
 
 
-def _jobs(options: Mapping[str, Any], planned: int, download: bool) -> int:
+def _jobs(options: Mapping[str, Any], planned: int, download: bool, report: Optional[Report] = None) -> int:
     """How many processes convert content (1: this one, no pool)."""
     n = _requested_jobs(options)
+    if not can_start_processes():
+        if n is not None and n > 1 and report is not None:
+            report.emit("jobs-in-one-process", "notice",
+                        f"jobs={n} asked for worker processes, but this is a daemonic process (a Dask or "
+                        "pool worker) and may not start any: the content is converted in this one")
+        return 1
     if n is None:
         if download or planned < PARALLEL_FROM:
             return 1
@@ -795,7 +801,7 @@ class StaticWriter:
                     planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()))
                 finally:
                     spool.done_writing()
-            jobs = _jobs(options, len(planner.entries), planner.download)
+            jobs = _jobs(options, len(planner.entries), planner.download, report)
             state = RunState(report)
             run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
             # the redirects come from the plan alone: write them now and let the list go
@@ -897,7 +903,7 @@ HALVES_FROM = 32 << 20
 def _may_halve(options: Mapping[str, Any]) -> bool:
     """Pass one may use a second process: not asked to keep to one, nothing to download in order."""
     jobs = _requested_jobs(options)
-    if options.get("download_media"):
+    if options.get("download_media") or not can_start_processes():
         return False
     return jobs > 1 if jobs is not None else default_workers() > 1
 
