@@ -3,6 +3,7 @@ memory that grows with the input."""
 
 from __future__ import annotations
 
+import gc
 import re
 import resource
 import subprocess
@@ -51,13 +52,23 @@ def assert_linear(make, run, small: int = 2000, large: int = 10000, limit: float
     Each round times the small and the large input back to back and the best
     round's ratio counts, so a burst of load on a shared runner cannot fall on
     one side only; a quadratic cost still shows as (large/small)x the limit.
+    The garbage collector is off while timing, as ``timeit`` has it: a full
+    collection walks every object of the whole test session, which is more
+    likely to fall in the larger run and is not the cost being measured.
     """
     a, b = make(small), make(large)
     run(a)  # warm caches and imports
     pairs = []
-    for _ in range(rounds):
-        ts, tl = best_of(lambda: run(a), 1), best_of(lambda: run(b), 1)
-        pairs.append((tl / max(ts, 1e-3), ts, tl))
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            ts, tl = best_of(lambda: run(a), 1), best_of(lambda: run(b), 1)
+            pairs.append((tl / max(ts, 1e-3), ts, tl))
+    finally:
+        if was_enabled:
+            gc.enable()
     ratio, ts, tl = min(pairs)
     assert ratio < limit, f"{small}: {ts:.3f} s, {large}: {tl:.3f} s (x{ratio:.1f})"
 
