@@ -174,6 +174,28 @@ def second_half(source: InputSource, header_end: int, cut: int) -> InputSource:
 FAILED = object()
 
 
+def worth_halving(export: "Export", min_bytes: int) -> bool:
+    """Whether :func:`read_in_halves` would try: one plain file of ``min_bytes`` or more, read as it is,
+    and a process that may start others (so a caller prepares its working files only then)."""
+    return _one_big_file(export, min_bytes) is not None
+
+
+def _one_big_file(export: "Export", min_bytes: int) -> Optional[tuple[InputSource, str]]:
+    """The export's one source and the path of its file, when it may be read in halves."""
+    from migrate.parallel import can_start_processes
+    from migrate.readers.wxr import WxrExport
+
+    if not can_start_processes():
+        return None
+    stream = export.extra_info.get("stream")
+    if (not isinstance(stream, WxrExport) or export.open_posts != stream.posts
+            or len(stream.sources) != 1 or stream.options.recover):
+        return None
+    source = stream.sources[0]
+    path = file_path(source) if (source.size or 0) >= min_bytes else None
+    return (source, path) if path is not None else None
+
+
 def read_in_halves(export: "Export", min_bytes: int,
                    first: Callable[[Iterator["Post"]], Any],
                    second: Callable[..., Any], second_args: tuple = ()) -> Optional[tuple[Any, Any]]:
@@ -192,22 +214,13 @@ def read_in_halves(export: "Export", min_bytes: int,
     """
     from migrate.errors import InputError, Report
     from migrate.parallel import _context as pool_context
-    from migrate.parallel import can_start_processes
     from migrate.readers.wxr import ReadOptions, WxrExport
 
-    if not can_start_processes():
+    big = _one_big_file(export, min_bytes)
+    cuts = find_cuts(big[0]) if big is not None else None
+    if big is None or cuts is None:
         return None
-    stream = export.extra_info.get("stream")
-    if (not isinstance(stream, WxrExport) or export.open_posts != stream.posts
-            or len(stream.sources) != 1 or stream.options.recover):
-        return None
-    source = stream.sources[0]
-    if (source.size or 0) < min_bytes:
-        return None
-    path = file_path(source)
-    cuts = find_cuts(source) if path is not None else None
-    if path is None or cuts is None:
-        return None
+    source, path = big
     header_end, cut = cuts
     found = Report(keep=1 << 62)
     with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as pool:
@@ -220,7 +233,7 @@ def read_in_halves(export: "Export", min_bytes: int,
     if mine is FAILED or theirs is None:
         return None
     value, findings = theirs
-    report = stream.claim_report()
+    report = export.extra_info["stream"].claim_report()
     if report is not None:
         report.extend(found)
         report.extend(findings)
@@ -245,4 +258,4 @@ def _second_half(second: Callable[..., Any], args: tuple, path: str, name: str, 
 
 
 __all__ = ["CLOSE", "FAILED", "SPLIT_MIN_BYTES", "Spliced", "file_path", "find_cuts", "first_half", "header_alone",
-           "plain_file", "read_in_halves", "second_half", "spliced_source"]
+           "plain_file", "read_in_halves", "second_half", "spliced_source", "worth_halving"]

@@ -66,7 +66,7 @@ def _write_items_to(posts: Iterator[Post], path: str, kind: str) -> int:
 
 def _items(export: Export, out: OutputFile, fh: IO[str], kind: str) -> None:
     """Every item: a big export's second half serialised by another process while this one writes the first."""
-    scratch = out.scratch()
+    scratch = out.scratch() if halves.worth_halving(export, HALVES_FROM) else None
     if scratch is not None:
         start = fh.tell()
 

@@ -790,7 +790,8 @@ class StaticWriter:
         with OutputTree(output, force=bool(options.get("force"))) as out:
             # pass one reads every item once: identities for the plan, and the
             # items to convert pickled into a spool, so pass two parses nothing
-            halved = _pass_one_in_halves(export, out) if _may_halve(options) else None
+            halved = (_pass_one_in_halves(export, out)
+                      if _may_halve(options) and halves.worth_halving(export, HALVES_FROM) else None)
             if halved is not None:
                 spool, idents = halved
                 planner = Planner(export, flavour, options, report, identities=idents)
