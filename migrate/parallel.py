@@ -39,7 +39,8 @@ def _apply_chunk(fn: Callable[[Any], Any], start: int, chunk: list) -> list:
     return out
 
 
-def _context():
+def process_context():
+    """The start method for wpmigrate's worker processes (shared by every pool it makes)."""
     # forkserver: workers start from a clean server process (safe with threads,
     # unlike fork) and far faster than spawn; spawn where there is none.
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -94,7 +95,7 @@ def parallel_map(
         raise ValueError("max_in_flight must be at least 1")
 
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=max(workers, 1), mp_context=_context())
+    pool = executor or ProcessPoolExecutor(max_workers=max(workers, 1), mp_context=process_context())
     source = iter(iterable)
     in_flight: deque[Future] = deque()
     index = 0

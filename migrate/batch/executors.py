@@ -86,13 +86,13 @@ def _run_local(spec: JobSpec) -> JobResult:
 
 
 def _mp_context():
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
+    from migrate.parallel import process_context
+
+    ctx = process_context()
+    if ctx.get_start_method() == "forkserver":
         # Imported once in the fork server, so each job's process starts warm.
         ctx.set_forkserver_preload(["migrate.batch.preload"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+    return ctx
 
 
 def _describe_exit(code: int | None) -> str:

@@ -213,7 +213,7 @@ def read_in_halves(export: "Export", min_bytes: int,
     as always. What the halves wrote meanwhile is the caller's to discard.
     """
     from migrate.errors import InputError, Report
-    from migrate.parallel import _context as pool_context
+    from migrate.parallel import process_context
     from migrate.readers.wxr import ReadOptions, WxrExport
 
     big = _one_big_file(export, min_bytes)
@@ -223,7 +223,7 @@ def read_in_halves(export: "Export", min_bytes: int,
     source, path = big
     header_end, cut = cuts
     found = Report(keep=1 << 62)
-    with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=process_context()) as pool:
         job = pool.submit(_second_half, second, second_args, path, source.name, source.size, header_end, cut)
         try:
             mine = first(WxrExport([first_half(source, cut)], ReadOptions(), found).posts())

@@ -49,7 +49,7 @@ from slugify import slugify
 from migrate.errors import Report, UsageError
 from migrate.model import Comment, Export, Identity, Post, Site, WPDate
 from migrate.output import OutputTree, StagedFiles, safe_component
-from migrate.parallel import _context as pool_context
+from migrate.parallel import process_context
 from migrate.parallel import can_start_processes, default_workers, parallel_map
 from migrate.readers import halves
 from migrate.threads import build_threads, comment_sort_key, walk
@@ -1361,7 +1361,7 @@ class _Run:
         plan_file = out.scratch("plan")
         with open(plan_file, "xb") as fh:
             dump_plan(conv, fh)
-        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=pool_context(),
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=process_context(),
                                    initializer=_init_worker, initargs=(str(plan_file), out.staged()))
         try:
             for extras, dones in parallel_map(_convert_frame_in_worker, spool.frames(), workers=self.jobs,
