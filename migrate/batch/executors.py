@@ -17,7 +17,6 @@ recorded as failed.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
