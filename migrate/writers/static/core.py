@@ -466,12 +466,11 @@ class Planner:
     # ------------------------------------------------------------ entries
     def _plan_entries(self, idents: list[Identity]) -> None:
         for i in idents:
-            if i.type in SKIP_TYPES:
-                if i.type != "attachment":
+            if not is_page_of_site(i.type, i.status):  # the rule pass one spools by
+                if i.type not in SKIP_TYPES:
+                    self.skipped[f"status {i.status or '(none)'}"] += 1
+                elif i.type != "attachment":
                     self.skipped[f"type {i.type}"] += 1
-                continue
-            if i.status not in WRITE_STATUSES:  # as :func:`is_page_of_site`
-                self.skipped[f"status {i.status or '(none)'}"] += 1
                 continue
             kind = "post" if i.type == "post" else "page" if i.type == "page" else "custom"
             date = i.date.aware(self.fallback_offset)
