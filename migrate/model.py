@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator, Optional
 Meta = tuple[tuple[str, str], ...]
 
 ZERO_DATE = "0000-00-00 00:00:00"
+_WP_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*$")
 
 #: comment_type values that all mean an ordinary comment.
@@ -54,13 +55,15 @@ def parse_wp_date(value: str | None) -> datetime | None:
     """``YYYY-MM-DD HH:MM:SS`` to a naive datetime; zero or garbage is None."""
     if not value:
         return None
-    if len(value) == 19 and value[10] == " ":
-        # the shape WordPress writes: the C parser reads it several times faster
-        # (and rejects exactly what the pattern below would reject, or defers to it)
+    if _WP_SHAPE.match(value):
+        # the shape WordPress writes, ASCII digits only: the C parser reads it
+        # several times faster and agrees with the pattern below on it.  Outside
+        # this shape it accepts more (offsets such as "10-00:00", week dates),
+        # so everything else goes through the pattern.
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            pass
+            return None
     m = _DATE_RE.match(value)
     if not m:
         return None
@@ -69,6 +72,11 @@ def parse_wp_date(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return dt
+
+
+def date_text(d: datetime, sep: str = " ") -> str:
+    """``YYYY-MM-DD HH:MM:SS``, four-digit year included: glibc's ``%Y`` writes year 12 as "12"."""
+    return d.isoformat(sep, "seconds")[:19]
 
 
 def _utc_offset(local: datetime | None, gmt: datetime | None) -> timedelta | None:
@@ -122,9 +130,27 @@ class WPDate:
             off = _utc_offset(local, parse_wp_date(self.gmt))
             return local.replace(tzinfo=_zone(off if off is not None else fallback or timedelta(0)))
         gmt = self.gmt_dt
-        if gmt is not None:
-            return gmt.astimezone(timezone(fallback)) if fallback else gmt
-        return None
+        if gmt is not None and fallback:
+            try:
+                return gmt.astimezone(_zone(fallback))
+            except OverflowError:  # the first or last hours of year 1 or 9999
+                return gmt
+        return gmt
+
+    def utc(self, fallback: timedelta | None = None) -> datetime | None:
+        """The moment in UTC, from :meth:`aware`.
+
+        At the very edge of the calendar, where the shift to UTC would leave
+        year 1 or 9999, the local time is kept and labelled UTC rather than
+        failing the conversion on one absurd date.
+        """
+        aware = self.aware(fallback)
+        if aware is None:
+            return None
+        try:
+            return aware.astimezone(timezone.utc)
+        except OverflowError:
+            return aware.replace(tzinfo=timezone.utc)
 
     def __bool__(self) -> bool:
         return self.local_dt is not None or self.gmt_dt is not None

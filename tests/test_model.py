@@ -7,10 +7,10 @@ from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from migrate.model import Post, WPDate, parse_wp_date
+from migrate.model import Post, WPDate, date_text, parse_wp_date
 from tests import strategies
 
 _PATTERN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*$")
@@ -39,7 +39,10 @@ def reference_aware(d: WPDate, fallback: timedelta | None) -> datetime | None:
         return local.replace(tzinfo=timezone(off if off is not None else fallback or timedelta(0)))
     if gmt is not None:
         gmt = gmt.replace(tzinfo=timezone.utc)
-        return gmt.astimezone(timezone(fallback)) if fallback else gmt
+        try:
+            return gmt.astimezone(timezone(fallback)) if fallback else gmt
+        except OverflowError:  # cannot be shown in the site's offset: stays UTC
+            return gmt
     return None
 
 
@@ -66,18 +69,46 @@ def date_strings(draw) -> str:
 
 
 @given(date_strings())
+@example("2012-05-01 10-00:00")  # the C parser reads "-00:00" as an offset
+@example("2012-05-01 10:00+01")
+@example("2012-W18-1 10:00:00")  # an ISO week date
+@example("2012-05-01 10:00:0\u0661")
 def test_parse_wp_date_agrees_with_the_pattern(value):
     assert parse_wp_date(value) == reference_parse(value)
 
 
 @given(date_strings(), date_strings(),
        st.none() | st.integers(-14 * 60, 14 * 60).map(lambda m: timedelta(minutes=m)))
+@example("0012-05-01 10:00:00", "2012-05-01 10-00:00", None)
+@example("2012-05-01 10-00:00", "", None)
+@example("", "0001-01-01 00:00:00", timedelta(minutes=-1))
 def test_aware_agrees_with_the_reference(local, gmt, fallback):
     d = WPDate(local, gmt)
     got, want = d.aware(fallback), reference_aware(d, fallback)
     assert got == want
     if got is not None:
         assert got.utcoffset() == want.utcoffset()
+
+
+@given(date_strings(), date_strings(),
+       st.none() | st.integers(-14 * 60, 14 * 60).map(lambda m: timedelta(minutes=m)))
+@example("0001-01-01 00:00:00", "", timedelta(hours=1))
+@example("9999-12-31 23:30:00", "", timedelta(hours=-1))
+def test_utc_is_the_same_moment_or_the_edge_of_the_calendar(local, gmt, fallback):
+    d = WPDate(local, gmt)
+    aware, utc = d.aware(fallback), d.utc(fallback)
+    assert (aware is None) == (utc is None)
+    if utc is not None:
+        assert utc.utcoffset() == timedelta(0)
+        edge = aware.year in (1, 9999)
+        assert utc == aware or (edge and utc.replace(tzinfo=None) == aware.replace(tzinfo=None))
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_date_text_is_the_wordpress_shape_for_every_year(dt):
+    text = date_text(dt)
+    assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", text)
+    assert parse_wp_date(text) == dt.replace(microsecond=0)
 
 
 def test_zero_and_damaged_dates_read_as_absent():

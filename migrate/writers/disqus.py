@@ -37,12 +37,12 @@ Files stay under 50 MB (Disqus's limit; ``-O max_size=…`` to change it):
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
 from migrate.errors import Report, UsageError
-from migrate.model import Comment, Export, Post
+from migrate.model import Comment, Export, Post, date_text
 from migrate.output import OutputFile
 from migrate.threads import effective_parents
 
@@ -78,11 +78,9 @@ def _cdata(s: str) -> str:
 def gmt_string(date, fallback: timedelta | None = None) -> str:
     """``YYYY-MM-DD HH:MM:SS`` in GMT, or "" when the date is unknown."""
     if date.gmt_dt is not None:
-        return date.gmt_dt.strftime("%Y-%m-%d %H:%M:%S")
-    aware = date.aware(fallback)
-    if aware is None:
-        return ""
-    return aware.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        return date_text(date.gmt_dt)
+    utc = date.utc(fallback)
+    return date_text(utc) if utc is not None else ""
 
 
 def thread_identifier(post: Post, home: str, mode: str) -> str:

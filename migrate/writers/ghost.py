@@ -52,14 +52,13 @@ import re
 import shutil
 import tempfile
 import time
-from datetime import timezone
 from pathlib import Path
 from typing import Any, Mapping
 
 from slugify import slugify
 
 from migrate.errors import Report
-from migrate.model import Export, Post, WPDate
+from migrate.model import Export, Post, WPDate, date_text
 from migrate.output import OutputFile
 
 GHOST_VERSION = "5.0.0"
@@ -75,10 +74,8 @@ _TAG = re.compile(r"<[^>]*>")
 
 def ghost_date(d: WPDate, fallback=None) -> str | None:
     """ISO 8601 UTC with milliseconds, as Ghost writes them; None when unknown."""
-    aware = d.aware(fallback)
-    if aware is None:
-        return None
-    return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    utc = d.utc(fallback)
+    return date_text(utc, "T") + ".000Z" if utc is not None else None
 
 
 def plain_text(html: str) -> str:

@@ -111,3 +111,12 @@ def test_files_are_split_under_the_limit(generated_200, tmp_path):
         total += sum(len(i.findall(WP + "comment")) for i in check_file(f))
     expected = sum(1 for p in export.posts() for c in p.comments if len(c.content.strip()) >= 3)
     assert total == expected
+
+
+def test_dates_at_the_edge_of_the_calendar_do_not_stop_the_export():
+    from datetime import timedelta
+
+    from migrate.writers.disqus import gmt_string
+
+    assert gmt_string(WPDate("9999-12-31 23:30:00", ""), timedelta(hours=-1)) == "9999-12-31 23:30:00"
+    assert gmt_string(WPDate("2012-05-01 10:00:00", ""), timedelta(hours=-1)) == "2012-05-01 11:00:00"

@@ -98,3 +98,12 @@ def test_mapping(tmp_path):
                  "ghost-type-skipped", "ghost-user-email-synthesized", "ghost-no-comments"):
         assert code in report.counts, code
     assert (tmp_path / "g.json.comments.disqus.xml").exists()
+
+
+def test_dates_at_the_edge_of_the_calendar_do_not_stop_the_export():
+    from datetime import timedelta
+
+    from migrate.writers.ghost import ghost_date
+
+    assert ghost_date(WPDate("0001-01-01 00:00:00", ""), timedelta(hours=1)) == "0001-01-01T00:00:00.000Z"
+    assert ghost_date(WPDate("2012-05-01 10:00:00", ""), timedelta(hours=1)) == "2012-05-01T09:00:00.000Z"

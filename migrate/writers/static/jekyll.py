@@ -7,7 +7,7 @@ from typing import Any
 
 from slugify import slugify
 
-from migrate.model import Post
+from migrate.model import Post, date_text
 from migrate.output import OutputTree, safe_component
 from migrate.writers.static.core import (
     Entry, Flavour, ItemData, Planner, RunState, make_writer,
@@ -19,7 +19,7 @@ __all__ = ["JekyllFlavour", "write"]
 
 def jekyll_date(d: datetime) -> Bare:
     off = d.strftime("%z") or "+0000"
-    return Bare(d.strftime("%Y-%m-%d %H:%M:%S ") + off)
+    return Bare(date_text(d) + " " + off)
 
 
 def _ms(d: datetime | None) -> int:
@@ -41,7 +41,7 @@ class JekyllFlavour(Flavour):
             if e.draft or e.date is None:
                 e.file = f"_drafts/{e.slug}.md"
             else:
-                e.file = f"_posts/{e.date:%Y-%m-%d}-{e.slug}.md"
+                e.file = f"_posts/{date_text(e.date)[:10]}-{e.slug}.md"
         else:
             e.file = "/".join(e.segments) + "/index.md"
 

@@ -21,7 +21,7 @@ def _one_line(s: str) -> str:
 
 
 def pelican_date(d: datetime) -> str:
-    return d.strftime("%Y-%m-%d %H:%M:%S") + d.isoformat()[19:]
+    return d.isoformat(" ", "seconds")
 
 
 def _list(names: list[str]) -> str:
