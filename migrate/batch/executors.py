@@ -17,8 +17,11 @@ recorded as failed.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 import uuid
@@ -36,6 +39,7 @@ OnEvent = Callable[..., None]
 # ------------------------------------------------------------ worker side
 
 _QUEUE = None
+_PID_DIR: str | None = None
 
 
 class _QueueSink:
@@ -72,15 +76,48 @@ def _watch_parent(parent_pid: int, ppid: int) -> None:
             os._exit(70)
 
 
-def _init_worker(queue, parent_pid: int) -> None:
-    global _QUEUE
+def _pid_file(pid_dir: str, job: str) -> str:
+    return os.path.join(pid_dir, hashlib.sha256(job.encode("utf-8", "surrogatepass")).hexdigest()[:32])
+
+
+def _note_pid(job: str) -> None:
+    """Record which process runs ``job``, on disk before it starts.
+
+    The progress queue hands messages to a feeder thread; a worker that
+    crashes right after putting one can take it along, and the crash would
+    go unexplained. A written file survives the process.
+    """
+    if _PID_DIR is None:
+        return
+    try:
+        fd = os.open(_pid_file(_PID_DIR, job), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, str(os.getpid()).encode())
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # the crash message is then less precise, nothing more
+
+
+def _pid_of(pid_dir: str, job: str) -> int | None:
+    try:
+        with open(_pid_file(pid_dir, job), "rb") as fh:
+            return int(fh.read() or b"-1")
+    except (OSError, ValueError):
+        return None
+
+
+def _init_worker(queue, parent_pid: int, pid_dir: str | None = None) -> None:
+    global _QUEUE, _PID_DIR
     _QUEUE = queue
+    _PID_DIR = pid_dir
     # Ctrl-C reaches the whole process group: the batch decides, workers do not.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), daemon=True).start()
 
 
 def _run_local(spec: JobSpec) -> JobResult:
+    _note_pid(spec.name)
     return run_job(spec, _QueueSink())
 
 
@@ -116,12 +153,12 @@ class LocalExecutor:
         self.workers = max(1, workers or default_workers())
         self._pool: ProcessPoolExecutor | None = None
 
-    def _new_pool(self):
+    def _new_pool(self, pid_dir: str):
         ctx = _mp_context()
         queue = ctx.Queue()
         pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, max_tasks_per_child=1,
-            initializer=_init_worker, initargs=(queue, os.getpid()),
+            initializer=_init_worker, initargs=(queue, os.getpid(), pid_dir),
         )
         return pool, queue
 
@@ -143,10 +180,11 @@ class LocalExecutor:
         pids: dict[str, int] = {}
         pool = queue = None
         idle_breaks = 0
+        pid_dir = tempfile.mkdtemp(prefix="wpmigrate-pids-")
         try:
             while pending or suspects or running:
                 if pool is None:
-                    pool, queue = self._new_pool()
+                    pool, queue = self._new_pool(pid_dir)
                     self._pool = pool
                 pool_broken = False
                 try:
@@ -195,7 +233,10 @@ class LocalExecutor:
                 idle_breaks = 0
                 if len(broken) == 1 or all(solo for _, _, solo in broken):
                     for spec, t0, _solo in broken:
-                        proc = procs.get(pids.get(spec.name, -1))
+                        # the file names the last process that ran it; the queue may
+                        # still name one of an earlier attempt
+                        pid = _pid_of(pid_dir, spec.name) or pids.get(spec.name)
+                        proc = procs.get(pid) if pid is not None else None
                         how = _describe_exit(proc.exitcode if proc is not None else None)
                         yield crash_result(spec, f"the worker process running this job {how}",
                                            round(time.monotonic() - t0, 3))
@@ -208,6 +249,7 @@ class LocalExecutor:
             if pool is not None:  # interrupted, or the consumer stopped early
                 self._stop(pool)
             self._pool = None
+            shutil.rmtree(pid_dir, ignore_errors=True)
 
     @staticmethod
     def _result(fut: Future, entry: tuple[JobSpec, float, bool], broken: list) -> JobResult | None:
