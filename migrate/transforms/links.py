@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, MutableMapping, Optional, Protocol
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from migrate.errors import Report
@@ -93,6 +93,18 @@ def original_relpath(rel: str) -> str:
     return f"{head}/{base}" if head else base
 
 
+#: new URLs remembered per map; past this the memo starts again
+_NEW_CACHE_SIZE = 4096
+
+
+class TableStore(Protocol):
+    """Where a :class:`UrlMap` may keep its tables (see ``writers.static.plan_store``)."""
+
+    def table(self, name: str) -> Any: ...
+
+    def key_set(self, name: str) -> Any: ...
+
+
 class UrlMap:
     """Every old address of every item, mapped to the address the writer gives it."""
 
@@ -101,7 +113,13 @@ class UrlMap:
         identities: Iterable[Identity],
         site: Site,
         new_url: Callable[[Identity], Optional[str]],
+        *,
+        tables: Optional["TableStore"] = None,
+        by_id: Optional[MutableMapping[int, Identity]] = None,
     ) -> None:
+        """``tables`` keeps the map's tables there instead of in dictionaries (a
+        static site's plan store); ``by_id`` is a table that already holds
+        ``identities`` by id, so they are not stored twice."""
         self.site = site
         self._new_url = new_url
         self._hosts: set[str] = set()
@@ -110,45 +128,46 @@ class UrlMap:
                 h = host_key(urlsplit(u).netloc)
                 if h and h not in ("wordpress.com",):
                     self._hosts.add(h)
-        self._by_id: dict[int, Identity] = {}
-        self._by_path: dict[str, int] = {}
-        self._old_paths: list[tuple[str, int]] = []
-        self._media: dict[str, int] = {}
+        self._stored = by_id is not None
+        self._by_id: MutableMapping[int, Identity] = by_id if by_id is not None else {}
+        self._by_path: MutableMapping[str, int] = tables.table("urlmap_paths") if tables else {}
+        #: (old-slug path, id), in the order found
+        self._old_paths: MutableMapping[int, tuple[str, int]] = tables.table("urlmap_old_paths") if tables else {}
+        self._media: MutableMapping[str, int] = tables.table("urlmap_media") if tables else {}
+        self._tables = tables
+        self._old_count = 0
         self._new_cache: dict[int, Optional[str]] = {}
         for ident in identities:
-            self._add(ident)
+            self.add(ident)
 
-    def compact(self, identities: dict[int, Identity]) -> None:
-        """Keep only what answering needs, once :meth:`redirects` has been read.
-
-        ``identities`` (id → the same item with its links, slug and dates
-        dropped) replaces the full ones; the old-slug list and the cache of
-        new URLs go. Afterwards :meth:`redirects` has nothing to give.
-        """
-        self._by_id = identities
-        self._old_paths = []
-        self._new_cache = {}
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_new_cache"] = {}
+        return state
 
     # ------------------------------------------------------------ building
-    def _add(self, ident: Identity) -> None:
-        self._by_id[ident.id] = ident
+    def add(self, ident: Identity) -> None:
+        """Map the old addresses of one more item (an address already mapped keeps its item)."""
+        if not self._stored:
+            self._by_id[ident.id] = ident
         for url in (ident.link, ident.guid):
             if upload_relpath(url) is not None:
                 continue  # an attachment's GUID is its file, not a page
             key = self._internal_key(url)
             if key is not None and "?" not in key:
-                self._by_path.setdefault(key, ident.id)
+                _keep_first(self._by_path, key, ident.id)
         if ident.link:
             for old in ident.old_slugs:
                 old_link = _replace_last_segment(ident.link, old)
                 key = self._internal_key(old_link)
                 if key is not None:
-                    self._by_path.setdefault(key, ident.id)
-                    self._old_paths.append((urlsplit(old_link).path or "/", ident.id))
+                    _keep_first(self._by_path, key, ident.id)
+                    self._old_paths[self._old_count] = (urlsplit(old_link).path or "/", ident.id)
+                    self._old_count += 1
         if ident.attachment_url:
             rel = upload_relpath(ident.attachment_url)
             if rel:
-                self._media.setdefault(rel.lower(), ident.id)
+                _keep_first(self._media, rel.lower(), ident.id)
 
     def _is_internal(self, netloc: str) -> bool:
         return not netloc or host_key(netloc) in self._hosts
@@ -188,9 +207,12 @@ class UrlMap:
         return self._by_id.get(found) if found is not None else None
 
     def new_url_of(self, ident: Identity) -> Optional[str]:
-        if ident.id not in self._new_cache:
-            self._new_cache[ident.id] = self._new_url(ident)
-        return self._new_cache[ident.id]
+        cache = self._new_cache
+        if ident.id not in cache:
+            if len(cache) >= _NEW_CACHE_SIZE:  # bounded: the map may be as big as the site
+                cache.clear()
+            cache[ident.id] = self._new_url(ident)
+        return cache[ident.id]
 
     def resolve(self, url: str) -> Optional[str]:
         """New URL for an old internal URL, keeping its fragment and other query keys."""
@@ -246,7 +268,7 @@ class UrlMap:
         old-slug paths and GUID paths; a pair is left out when the old path is
         already the new one.
         """
-        seen: set[str] = set()
+        first_time = _first_time(self._tables.key_set("urlmap_redirected") if self._tables else set())
         for ident in self._by_id.values():
             new = self.new_url_of(ident)
             if not new:
@@ -264,15 +286,38 @@ class UrlMap:
             if ident.type == "attachment":
                 olds.append(f"/?attachment_id={ident.id}")
             for old in olds:
-                if old in seen or path_key(old) == path_key(new_path) and "?" not in old:
+                if "?" not in old and path_key(old) == path_key(new_path):
                     continue
-                seen.add(old)
-                yield old, new
-        for old, aid in self._old_paths:
+                if first_time(old):
+                    yield old, new
+        for old, aid in self._old_paths.values():
             new = self.new_url_of(self._by_id[aid])
-            if new and old not in seen:
-                seen.add(old)
+            if new and first_time(old):
                 yield old, new
+
+
+def _first_time(seen: Any) -> Callable[[str], bool]:
+    """A test that adds its argument to ``seen`` and says whether it was new."""
+    add_new = getattr(seen, "add_new", None)
+    if add_new is not None:
+        return add_new
+
+    def first(key: str) -> bool:
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    return first
+
+
+def _keep_first(table: Any, key: Any, value: Any) -> None:
+    """``table.setdefault(key, value)``, without reading the value back from a stored table."""
+    add_new = getattr(table, "add_new", None)
+    if add_new is not None:
+        add_new(key, value)
+    else:
+        table.setdefault(key, value)
 
 
 def _replace_last_segment(link: str, slug: str) -> str:

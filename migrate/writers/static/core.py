@@ -6,9 +6,10 @@ A run reads the export once and works in two passes:
    decide which are written, their slugs (unique per namespace, suffixes by
    id order so the result does not depend on file order), paths, new URLs,
    comment keys and media places; the URL map (old address → new) is built
-   from the same identities. The items to write are pickled into a spool
-   file in the staging folder as they pass, so the export is never parsed
-   twice.
+   from the same identities. The plan is kept in an SQLite file in the
+   staging folder (:mod:`.plan_store`), so memory does not grow with the
+   site. The items to write are pickled into a spool file beside it as they
+   pass, so the export is never parsed twice.
 2. **Write** (the spool, frame by frame): each item's body through the
    content pipeline, its front matter, its comment data, in worker
    processes that read their frames from the spool and write their files
@@ -26,6 +27,8 @@ generator means a new subclass, not a copy of this module.
 
 from __future__ import annotations
 
+import bisect
+from array import array
 import hashlib
 import html
 import itertools
@@ -34,7 +37,6 @@ import os
 import pickle
 import re
 import struct
-import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -59,6 +61,7 @@ from migrate.transforms.html_markdown import html_to_markdown
 from migrate.transforms.pipeline import comment_html, to_markdown
 from migrate.transforms.text import visible_text
 from migrate.writers.static import frontmatter
+from migrate.writers.static.plan_store import PlanStore, Table
 
 __all__ = ["Flavour", "Entry", "Planner", "StaticWriter", "make_writer", "hugo_escape", "email_hash",
            "comments_json"]
@@ -138,6 +141,25 @@ def comments_json(post_id: int, records: list[dict]) -> str:
             + f'\n], "post_id": {post_id}}}\n')
 
 
+class RedirectsJson:
+    """``redirects.json`` written pair by pair, byte for byte what
+    ``json.dumps({"redirects": [...]}, ensure_ascii=False, indent=2) + "\\n"`` gives."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.first = True
+        fh.write(b'{\n  "redirects": [')
+
+    def add(self, old: str, new: str) -> None:
+        self.fh.write(("" if self.first else ",").encode() + (
+            '\n    {\n      "from": ' + json.dumps(old, ensure_ascii=False) + ',\n      "to": '
+            + json.dumps(new, ensure_ascii=False) + ',\n      "status": 301\n    }').encode())
+        self.first = False
+
+    def close(self) -> None:
+        self.fh.write(b"]\n}\n" if self.first else b"\n  ]\n}\n")
+
+
 def escape_body_start(body: str) -> str:
     """A body that starts like a front-matter delimiter would be read as one."""
     if body.startswith(("---", "+++")):
@@ -181,6 +203,20 @@ class Entry:
     draft: bool = False
     password: bool = False
 
+    def __reduce__(self) -> tuple:
+        # the plan store pickles entries over and over: the fields as a tuple,
+        # the date as text (an aware datetime pickles several times slower)
+        return (_entry_from_fields, (
+            self.id, self.type, self.status, self.kind, self.slug, self.segments, self.title,
+            self.date.isoformat() if self.date is not None else None, self.url, self.key,
+            self.has_children, self.file, self.bundle_dir, self.aliases, self.draft, self.password))
+
+
+def _entry_from_fields(id: int, type: str, status: str, kind: str, slug: str, segments: tuple[str, ...],
+                       title: str, date: Optional[str], *rest: Any) -> Entry:
+    return Entry(id, type, status, kind, slug, segments, title,
+                 datetime.fromisoformat(date) if date is not None else None, *rest)
+
 
 @dataclass
 class MediaPlace:
@@ -198,15 +234,6 @@ def _unsafe_upload(url: str) -> bool:
     if i < 0:
         return False
     return any(seg in (".", "..") for seg in path[i + len("/wp-content/uploads/"):].split("/"))
-
-
-def _most_common_offset(idents: Iterable[Identity]) -> Optional[timedelta]:
-    counts: Counter = Counter()
-    for i in idents:
-        off = i.date.offset
-        if off is not None:
-            counts[off] += 1
-    return counts.most_common(1)[0][0] if counts else None
 
 
 def _tokens_of(path: str, slug: str, date: Optional[datetime]) -> Optional[str]:
@@ -385,87 +412,149 @@ class RunState:
     posts_written: int = 0
 
 
+class _PatternVotes:
+    """Which permalink pattern a post type's published items follow, by majority."""
+
+    def __init__(self, site: Site) -> None:
+        self.home_path = urlsplit(site.home or "").path.rstrip("/")
+        self.votes: dict[str, Counter] = {}
+        self.totals: Counter = Counter()
+
+    def add(self, ident: Identity, date: Optional[datetime]) -> None:
+        link = ident.link
+        if not link:
+            return
+        try:
+            parts = urlsplit(link)
+        except ValueError:
+            return
+        self.totals[ident.type] += 1
+        if parts.query:
+            return
+        path = parts.path
+        if self.home_path and path.startswith(self.home_path + "/"):
+            path = path[len(self.home_path):]
+        pat = _tokens_of(path, unquote(ident.slug or ""), date)
+        if pat:
+            self.votes.setdefault(ident.type, Counter())[pat] += 1
+
+    def chosen(self, default_post_pattern: str) -> tuple[str, dict[str, str]]:
+        """(the post pattern, other type → pattern) for types where half or more agree."""
+        chosen: dict[str, str] = {}
+        for t, c in self.votes.items():
+            pat, n = c.most_common(1)[0]
+            if n * 2 >= self.totals[t]:
+                chosen[t] = pat
+        return chosen.pop("post", None) or default_post_pattern, chosen
+
+
 class Planner:
-    """Pass one: slugs, paths, URLs, comment keys, media places, URL map."""
+    """Pass one: slugs, paths, URLs, comment keys, media places, URL map.
+
+    The plan lives in a :class:`PlanStore` (an SQLite file in the staging
+    folder when the writer runs), not in dictionaries: its tables read like
+    ``dict`` s, but an entry read from one is a copy, so each change is
+    written back. Only what is small per run (patterns, sections, the
+    parents of pages) is held in memory.
+    """
 
     def __init__(self, export: Export, flavour: Flavour, options: Mapping[str, Any], report: Report,
-                 identities: Optional[Iterable[Identity]] = None) -> None:
+                 identities: Optional[Iterable[Identity]] = None, store: Optional[PlanStore] = None) -> None:
         self.site: Site = export.site
         self.flavour = flavour
         self.report = report
-        seen: set[int] = set()
-        idents: list[Identity] = []
-        for ident in (export.identities() if identities is None else identities):
-            if ident.id in seen:
-                continue
-            seen.add(ident.id)
-            idents.append(ident)
-        self.identities = {i.id: i for i in idents}
-        self.fallback_offset = _most_common_offset(idents)
-        self.entries: dict[int, Entry] = {}
-        self.skipped: Counter = Counter()
-        self._plan_entries(idents)
-        self.post_pattern, self.type_patterns = self._infer_patterns()
-        self.sections = sorted({self.type_section(e.type) for e in self.entries.values() if e.kind == "custom"})
-        self._assign_slugs()
-        for e in self.entries.values():
-            flavour.place(e, self)
-        self._assign_keys()
-        # media
+        self.plan = store if store is not None else PlanStore()
+        #: id → identity, first copy of each id, in file order
+        self.identities: Table = self.plan.table("identities")
+        self.entries: Table = self.plan.table("entries")
         self.media_dir = Path(options["media_dir"]) if options.get("media_dir") else None
         self.download = bool(options.get("download_media"))
         self.store = MediaStore(self.media_dir, download=self.download,
                                 cache_dir=(Path(options["media_cache"]) if options.get("media_cache") else None))
-        self.media: dict[str, MediaPlace] = {}  # lowercased upload relpath → place
-        self._media_taken: set[str] = set()
-        self.attachments: dict[int, str] = {}  # attachment id → upload relpath
-        children: dict[int, list[tuple[int, int]]] = {}
-        for i in idents:
-            if i.type == "attachment" and i.parent:
-                # WordPress's gallery order: menu_order, then id
-                children.setdefault(i.parent, []).append((i.menu_order, i.id))
-            if i.type == "attachment" and i.attachment_url:
+        self.media: Table = self.plan.table("media")  # lowercased upload relpath → place
+        self._media_taken = self.plan.key_set("media_taken")
+        self.attachments: Table = self.plan.table("attachments")  # attachment id → upload relpath
+        #: post id → its attachments' ids, in gallery order (WordPress's: menu_order, then id)
+        self.children: Table = self.plan.table("children")
+        self.urlmap = UrlMap((), self.site, self._new_url, tables=self.plan, by_id=self.identities)
+        # each step walks the tables once; the order of the steps is the order of dependence
+        attachment_ids = self._take_identities(export.identities() if identities is None else identities)
+        self.skipped: Counter = Counter()
+        votes = _PatternVotes(self.site)
+        self._plan_entries(votes)
+        self.post_pattern, self.type_patterns = votes.chosen(self.flavour.default_post_pattern)
+        self.sections = sorted({self.type_section(t) for t in self._custom_types})
+        by_url = self.plan.table("entry_by_url")  # new URL path → entry id
+        live = self.plan.key_set("live_urls")  # new URLs, casefolded
+        self._assign_slugs(by_url, live)
+        self._plan_media(attachment_ids)
+        del attachment_ids
+        self._plan_aliases(by_url, live)
+        self.plan.freeze()
+
+    def _take_identities(self, identities: Iterable[Identity]) -> array:
+        """Store the first copy of each item, feed the URL map, find the usual UTC offset.
+
+        Returns the attachments' ids in file order (eight bytes each).
+        """
+        offsets: Counter = Counter()
+        attachment_ids = array("q")
+        for ident in identities:
+            if not self.identities.add_new(ident.id, ident):
+                continue
+            off = ident.date.offset
+            if off is not None:
+                offsets[off] += 1
+            self.urlmap.add(ident)
+            if ident.type == "attachment":
+                attachment_ids.append(ident.id)
+        self.fallback_offset: Optional[timedelta] = offsets.most_common(1)[0][0] if offsets else None
+        return attachment_ids
+
+    def _plan_media(self, attachment_ids: Iterable[int]) -> None:
+        """Attachments: their files, where those go, and each post's gallery order."""
+        kids: dict[int, list[tuple[int, int]]] = {}
+        for aid in attachment_ids:
+            i = self.identities[aid]
+            if i.parent:
+                kids.setdefault(i.parent, []).append((i.menu_order, i.id))
+                if len(kids) >= 4096:
+                    self._flush_children(kids)
+            if i.attachment_url:
                 rel = upload_relpath(i.attachment_url)
                 if not rel and _unsafe_upload(i.attachment_url):
-                    report.emit("media-unsafe-path", "warning",
-                                f"attachment {i.id}: its file {i.attachment_url} climbs out of the uploads "
-                                "folder; it was neither copied nor linked",
-                                item_id=i.id, item_title=html.unescape(i.title or "") or None)
+                    self.report.emit("media-unsafe-path", "warning",
+                                     f"attachment {i.id}: its file {i.attachment_url} climbs out of the uploads "
+                                     "folder; it was neither copied nor linked",
+                                     item_id=i.id, item_title=html.unescape(i.title or "") or None)
                 if rel:
                     self.attachments[i.id] = rel
                     if self.media_available(rel):
                         owner = self.entries.get(i.parent)
-                        self.media.setdefault(rel.lower(), flavour.media_place(rel, owner, self._media_taken))
-        #: post id → its attachments' ids, in gallery order
-        self.children: dict[int, tuple[int, ...]] = {
-            pid: tuple(aid for _, aid in sorted(kids)) for pid, kids in children.items()}
-        self.urlmap = UrlMap(idents, self.site, self._new_url)
-        self._plan_aliases()
-        del idents
-        self._compact()
+                        self.media.add_new(rel.lower(), self.flavour.media_place(rel, owner, self._media_taken))
+        self._flush_children(kids)
+        for pid, pairs in self.children.items():
+            self.children[pid] = tuple(aid for _, aid in pairs)
 
-    def _compact(self) -> None:
-        """Pass two needs of an identity its type (and an attachment's title and file):
-        drop the rest, so what the plan holds per item stays small."""
-        slim: dict[int, Identity] = {}
-        for iid, i in self.identities.items():
-            att = i.type == "attachment"
-            slim[iid] = Identity(id=iid, type=sys.intern(i.type), status="", slug="",
-                                 title=i.title if att else "", link="", guid="", parent=0, date=_NO_DATE,
-                                 attachment_url=i.attachment_url)
-        self.identities = slim
-        self.urlmap.compact(slim)
+    def _flush_children(self, kids: dict[int, list[tuple[int, int]]]) -> None:
+        """Fold gathered (menu_order, id) pairs into the table, kept sorted."""
+        for pid, found in kids.items():
+            old = self.children.get(pid, ())
+            merged = sorted([*old, *found]) if old else sorted(found)
+            self.children[pid] = tuple(merged)
+        kids.clear()
 
     def __getstate__(self) -> dict:
-        # a worker process gets the plan, not the run's report
+        # a worker process gets the plan (its store by path), not the run's report
         state = dict(self.__dict__)
         state["report"] = None
         state["flavour"] = None
         return state
 
     # ------------------------------------------------------------ entries
-    def _plan_entries(self, idents: list[Identity]) -> None:
-        for i in idents:
+    def _plan_entries(self, votes: "_PatternVotes") -> None:
+        custom: set[str] = set()
+        for i in self.identities.values():
             if not is_page_of_site(i.type, i.status):  # the rule pass one spools by
                 if i.type not in SKIP_TYPES:
                     self.skipped[f"status {i.status or '(none)'}"] += 1
@@ -473,12 +562,18 @@ class Planner:
                     self.skipped[f"type {i.type}"] += 1
                 continue
             kind = "post" if i.type == "post" else "page" if i.type == "page" else "custom"
+            if kind == "custom":
+                custom.add(i.type)
             date = i.date.aware(self.fallback_offset)
             draft = i.status in ("draft", "pending", "private")
+            # the slug starts as its base; _assign_slugs makes it unique
             self.entries[i.id] = Entry(
-                id=i.id, type=i.type, status=i.status, kind=kind, slug="", segments=(),
+                id=i.id, type=i.type, status=i.status, kind=kind, slug=self.base_slug(i), segments=(),
                 title=html.unescape(i.title or ""), date=date, draft=draft,
             )
+            if kind != "page" and i.status == "publish":
+                votes.add(i, date)
+        self._custom_types = custom
         for what, n in sorted(self.skipped.items()):
             self.report.emit("item-skipped", "notice",
                              f"{n} item(s) with {what} are not pages of a static site and were not written")
@@ -498,121 +593,136 @@ class Planner:
     def type_section(post_type: str) -> str:
         return safe_component(slugify(post_type, allow_unicode=True) or "type", "type")
 
-    def _page_parent(self, e: Entry) -> Optional[Entry]:
-        parent = self.identities[e.id].parent
-        p = self.entries.get(parent)
-        if p is not None and p.kind == "page" and e.kind == "page":
-            return p
-        return None
-
-    def _assign_slugs(self) -> None:
-        parent_of: dict[int, Optional[int]] = {}
+    def _page_parents(self) -> dict[int, int]:
+        """Page id → its parent page's id, for the pages that have one (in plan order)."""
+        parent_of: dict[int, int] = {}
         for e in self.entries.values():
-            p = self._page_parent(e)
-            parent_of[e.id] = p.id if p else None
+            if e.kind != "page":
+                continue
+            p = self.entries.get(self.identities[e.id].parent)
+            if p is not None and p.kind == "page":
+                parent_of[e.id] = p.id
+        return parent_of
+
+    def _assign_slugs(self, by_url: Table, live: Any) -> None:
+        """Unique slugs per namespace (suffixes by id order); then each entry is
+        placed, given its URL and its comment-data key (:meth:`_finish`).
+
+        Posts are finished as they get their slug; the others once every
+        level of pages has its segments.
+        """
+        parent_of = self._page_parents()
         # loops in page parents: cut each at its smallest id
         state: dict[int, int] = {}
-        for start in self.entries:
+        for start in list(parent_of):
             path: list[int] = []
             cur: Optional[int] = start
             while cur is not None and cur not in state:
                 state[cur] = 1
                 path.append(cur)
-                cur = parent_of[cur]
+                cur = parent_of.get(cur)
             if cur is not None and state.get(cur) == 1:
                 victim = min(path[path.index(cur):])
-                parent_of[victim] = None
+                del parent_of[victim]
                 self.report.emit("page-parent-loop", "warning",
                                  f"page parents form a loop; page {victim} was put at the top level",
                                  item_id=victim)
             for n in path:
                 state[n] = 2
+        del state
+        # depth below the top level, for pages with a parent (every other entry is at 0)
         depth: dict[int, int] = {}
-        for eid in self.entries:
+        for eid in parent_of:
             chain: list[int] = []
             cur = eid
             while cur is not None and cur not in depth:
                 chain.append(cur)
-                cur = parent_of[cur]
+                cur = parent_of.get(cur)
             base = depth[cur] if cur is not None else -1
             for n in reversed(chain):
                 base += 1
                 depth[n] = base
-        for e in self.entries.values():
-            if parent_of.get(e.id) is not None:
-                self.entries[parent_of[e.id]].has_children = True
-        taken: dict[str, set[str]] = {}
-        collided: list[tuple[int, str, str]] = []
-        for level in sorted(set(depth.values())):
-            groups: dict[str, list[Entry]] = {}
-            parents: dict[int, tuple[str, ...]] = {}
-            for e in self.entries.values():
-                if depth[e.id] != level:
-                    continue
+        for pid in dict.fromkeys(parent_of.values()):
+            p = self.entries[pid]
+            p.has_children = True
+            self.entries[pid] = p
+        taken = self.plan.key_set("slugs_taken")  # namespace, unit separator, casefolded slug
+        keys = self.plan.key_set("keys_taken")
+        others = array("q")  # ids of the entries that are not posts, finished last
+        opened: set[str] = set()
+        top_pages = self.flavour.namespace(Entry(0, "page", "", "page", "", (), "", None), ())
+        for level in sorted(set(depth.values()) | {0}):
+            # a namespace's members take their slugs in id order; namespaces are independent
+            first_seen: dict[str, int] = {}
+            collided: list[tuple[str, int, str, str]] = []
+            if level == 0:
+                rows: Iterable[tuple[int, Entry]] = (
+                    (seq, e) for seq, e in self.entries.values_with_order(by_key=True)
+                    if not depth.get(e.id))
+            else:
+                # plan order of this level's pages (parent_of follows it), for the report
+                order = {eid: n for n, eid in enumerate(eid for eid in parent_of if depth[eid] == level)}
+                rows = ((order[eid], self.entries[eid]) for eid in sorted(order))
+            for seq, e in rows:
                 pid = parent_of.get(e.id)
                 psegs = self.entries[pid].segments if pid is not None else ()
-                parents[e.id] = psegs
                 ns = self.flavour.namespace(e, psegs)
                 if e.kind == "post" and self.post_pattern.startswith("/:slug"):
-                    ns = self.flavour.namespace(Entry(0, "page", "", "page", "", (), "", None), ())
-                groups.setdefault(ns, []).append(e)
-            for ns, members in groups.items():
-                if ns not in taken:
-                    taken[ns] = {x.casefold() for x in self.flavour.reserved_in(ns, self.sections)}
-                used = taken[ns]
-                for e in sorted(members, key=lambda x: x.id):
-                    base = self.base_slug(self.identities[e.id])
-                    slug = base
-                    n = 1
-                    while slug.casefold() in used:
-                        n += 1
-                        slug = f"{base}-{n}"
-                    if slug != base:
-                        collided.append((e.id, base, slug))
-                    used.add(slug.casefold())
-                    e.slug = slug
-                    if e.kind == "page":
-                        e.segments = parents[e.id] + (slug,)
-                    elif e.kind == "custom":
-                        e.segments = (self.type_section(e.type), slug)
-                    else:
-                        e.segments = (slug,)
-        for eid, base, slug in collided:
-            self.report.emit("slug-collision", "warning",
-                             f"slug {base!r} is already used by another item; this one became {slug!r}",
-                             item_id=eid, item_title=self.entries[eid].title)
+                    ns = top_pages
+                if ns not in first_seen or seq < first_seen[ns]:
+                    first_seen[ns] = seq
+                if ns not in opened:
+                    opened.add(ns)
+                    for x in self.flavour.reserved_in(ns, self.sections):
+                        taken.add(f"{ns}\x1f{x.casefold()}")
+                base = e.slug
+                slug = base
+                n = 1
+                while not taken.add_new(f"{ns}\x1f{slug.casefold()}"):
+                    n += 1
+                    slug = f"{base}-{n}"
+                if slug != base:
+                    collided.append((ns, e.id, base, slug))
+                e.slug = slug
+                if e.kind == "page":
+                    e.segments = psegs + (slug,)
+                elif e.kind == "custom":
+                    e.segments = (self.type_section(e.type), slug)
+                else:
+                    e.segments = (slug,)
+                if e.kind == "post":
+                    self._finish(e, keys, by_url, live)
+                else:
+                    others.append(e.id)
+                self.entries[e.id] = e
+            # reported in plan order of the namespaces, each by id
+            collided.sort(key=lambda c: (first_seen[c[0]], c[1]))
+            for _, eid, base, slug in collided:
+                self.report.emit("slug-collision", "warning",
+                                 f"slug {base!r} is already used by another item; this one became {slug!r}",
+                                 item_id=eid, item_title=self.entries[eid].title)
+        for eid in sorted(others):
+            e = self.entries[eid]
+            self._finish(e, keys, by_url, live)
+            self.entries[eid] = e
 
-    def _infer_patterns(self) -> tuple[str, dict[str, str]]:
-        votes: dict[str, Counter] = {}
-        totals: Counter = Counter()
-        for e in self.entries.values():
-            if e.kind == "page" or e.status != "publish":
-                continue
-            ident = self.identities[e.id]
-            link = ident.link
-            if not link:
-                continue
-            try:
-                parts = urlsplit(link)
-            except ValueError:
-                continue
-            totals[e.type] += 1
-            if parts.query:
-                continue
-            path = parts.path
-            home_path = urlsplit(self.site.home or "").path.rstrip("/")
-            if home_path and path.startswith(home_path + "/"):
-                path = path[len(home_path):]
-            pat = _tokens_of(path, unquote(ident.slug or ""), e.date)
-            if pat:
-                votes.setdefault(e.type, Counter())[pat] += 1
-        chosen: dict[str, str] = {}
-        for t, c in votes.items():
-            pat, n = c.most_common(1)[0]
-            if n * 2 >= totals[t]:
-                chosen[t] = pat
-        post = chosen.pop("post", None) or self.flavour.default_post_pattern
-        return post, chosen
+    def _finish(self, e: Entry, keys: Any, by_url: Table, live: Any) -> None:
+        """Place ``e`` (the flavour's file), give it its URL and a comment-data key
+        unique over the site; posts come first, then the rest, each by id."""
+        self.flavour.place(e, self)
+        if e.url is None and not e.draft:
+            e.url = self.url_of(e)
+        elif e.draft:
+            e.url = None
+        base = e.slug if e.kind == "post" else "-".join(e.segments)
+        key = base
+        if not keys.add_new(key.casefold()):
+            key = f"{base}-{e.id}"
+            keys.add(key.casefold())
+        e.key = key
+        if e.url:
+            by_url[_url_path(e.url)] = e.id
+            live.add(e.url.casefold())
 
     def pattern_for(self, e: Entry) -> str:
         if e.kind == "post":
@@ -623,21 +733,6 @@ class Planner:
         if e.kind == "page":
             return "/" + "/".join(e.segments) + "/"
         return fill_pattern(self.pattern_for(e), e.slug, e.date)
-
-    def _assign_keys(self) -> None:
-        used: set[str] = set()
-        order = sorted(self.entries.values(), key=lambda e: (e.kind != "post", e.id))
-        for e in order:
-            if e.url is None and not e.draft:
-                e.url = self.url_of(e)
-            elif e.draft:
-                e.url = None
-            base = e.slug if e.kind == "post" else "-".join(e.segments)
-            key = base
-            if key.casefold() in used:
-                key = f"{base}-{e.id}"
-            used.add(key.casefold())
-            e.key = key
 
     # ------------------------------------------------------------ URLs
     def _new_url(self, ident: Identity) -> Optional[str]:
@@ -650,32 +745,28 @@ class Planner:
             return _url_path(place.url) if place else None
         return None
 
-    def _plan_aliases(self) -> None:
-        by_url: dict[str, Entry] = {}
-        live: set[str] = set()
-        for e in self.entries.values():
-            if e.url:
-                by_url[_url_path(e.url)] = e
-                live.add(e.url.casefold())
-        self.redirect_pairs: list[tuple[str, str]] = []
+    def _plan_aliases(self, by_url: Table, live: Any) -> None:
+        #: (old address, new URL) for the redirect files, read back sorted
+        self.redirect_pairs = self.plan.pairs("redirects")
         for old, new in self.urlmap.redirects():
             self.redirect_pairs.append((old, new))
             if "?" in old or "#" in old:
                 continue
-            e = by_url.get(new)
-            if e is None:
+            eid = by_url.get(new)
+            if eid is None:
                 continue
             path = unquote(old)
             if not path.startswith("/") or path.casefold() in live or path in ("/", ""):
                 continue
             if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
                 path += "/"
-            if path.casefold() in live or path in e.aliases:
+            if path.casefold() in live:
                 continue
-            e.aliases.append(path)
-        self.redirect_pairs.sort()
-        for e in self.entries.values():
-            e.aliases.sort()
+            e = self.entries[eid]
+            if path in e.aliases:
+                continue
+            bisect.insort(e.aliases, path)
+            self.entries[eid] = e
 
     def media_available(self, rel: str) -> bool:
         if self.download:
@@ -789,16 +880,17 @@ class StaticWriter:
         with OutputTree(output, force=bool(options.get("force"))) as out:
             # pass one reads every item once: identities for the plan, and the
             # items to convert pickled into a spool, so pass two parses nothing
+            plan = PlanStore(out.scratch("plan.sqlite"))
             halved = (_pass_one_in_halves(export, out)
                       if _may_halve(options) and halves.worth_halving(export, HALVES_FROM) else None)
             if halved is not None:
                 spool, idents = halved
-                planner = Planner(export, flavour, options, report, identities=idents)
-                del idents
+                planner = Planner(export, flavour, options, report, identities=idents, store=plan)
             else:
                 spool = _Spool(out.scratch("items"))
                 try:
-                    planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()))
+                    planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()),
+                                      store=plan)
                 finally:
                     spool.done_writing()
             jobs = _jobs(options, len(planner.entries), planner.download, report)
@@ -806,12 +898,12 @@ class StaticWriter:
             run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
             # the redirects come from the plan alone: write them now and let the list go
             run.redirects(out)
-            planner.redirect_pairs = []
             run.items(out, spool)
             flavour.write_site(out, planner, state)
             for rel, data in flavour.layouts():
                 if not out.exists(rel):
                     out.write_bytes(rel, data)
+            plan.close()
         run.summary()
 
 
@@ -908,45 +1000,64 @@ def _may_halve(options: Mapping[str, Any]) -> bool:
     return jobs > 1 if jobs is not None else default_workers() > 1
 
 
-def _pass_one_in_halves(export: Export, out: OutputTree) -> Optional[tuple[_Spool, list[Identity]]]:
+def _pass_one_in_halves(export: Export, out: OutputTree) -> Optional[tuple[_Spool, Iterator[Identity]]]:
     """Pass one over one big export file, its second half spooled by another process meanwhile.
 
-    The result is what the serial pass gives: the identities and the spool
-    in file order (see :func:`migrate.readers.halves.read_in_halves` for the
-    reader's findings and when it declines). None when the halves cannot be
-    used or an id is in both (the first copy would win over a spooled
-    second): the caller then reads in one piece.
+    The result is what the serial pass gives: the spool and the identities
+    (streamed from working files) in file order (see
+    :func:`migrate.readers.halves.read_in_halves` for the reader's findings
+    and when it declines). None when the halves cannot be used or an id is
+    in both (the first copy would win over a spooled second): the caller
+    then reads in one piece.
     """
     spool = _Spool(out.scratch("items-1"))
     second = out.scratch("items-2")
+    idents = [out.scratch("identities-1"), out.scratch("identities-2")]
 
-    def first(posts: Iterator[Post]) -> list[Identity]:
+    def first(posts: Iterator[Post]) -> set[int]:
         try:
-            return list(spool.fill(posts))
+            return _write_identities(spool.fill(posts), idents[0])
         finally:
             spool.done_writing()
 
-    got = halves.read_in_halves(export, HALVES_FROM, first, _spool_posts, (str(second),))
+    got = halves.read_in_halves(export, HALVES_FROM, first, _spool_posts, (str(second), str(idents[1])))
     spool.parts.append(second)
-    if got is None:
+    if got is None or not got[0].isdisjoint(got[1]):
         spool.discard()
+        for path in idents:
+            path.unlink(missing_ok=True)
         return None
-    idents, more = got
-    seen = {i.id for i in idents}
-    if any(i.id in seen for i in more):
-        spool.discard()
-        return None
-    idents.extend(more)
-    return spool, idents
+    return spool, itertools.chain.from_iterable(_read_identities(p) for p in idents)
 
 
-def _spool_posts(posts: Iterator[Post], spool_path: str) -> list[Identity]:
-    """In the other process: spool the second half's items; their identities."""
+def _spool_posts(posts: Iterator[Post], spool_path: str, idents_path: str) -> set[int]:
+    """In the other process: spool the second half's items and write their identities; their ids."""
     spool = _Spool(Path(spool_path))
     try:
-        return list(spool.fill(posts))
+        return _write_identities(spool.fill(posts), Path(idents_path))
     finally:
         spool.done_writing()
+
+
+def _write_identities(idents: Iterable[Identity], path: Path) -> set[int]:
+    """Pickle ``idents`` to ``path`` in batches; the ids written."""
+    ids: set[int] = set()
+    with open(path, "xb") as fh:
+        for batch in iter(lambda: list(itertools.islice(idents, 512)), []):
+            ids.update(i.id for i in batch)
+            pickle.dump(batch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return ids
+
+
+def _read_identities(path: Path) -> Iterator[Identity]:
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                batch = pickle.load(fh)
+            except EOFError:
+                break
+            yield from batch
+    path.unlink()
 
 
 def _read_posts(where: tuple[str, int, int]) -> list[Post]:
@@ -995,49 +1106,13 @@ _WORKER: Optional["_Converter"] = None
 _WORKER_FILES: Optional[StagedFiles] = None
 
 
-#: The plan's tables (planner attributes, then URL-map ones) written to a plan file in slices.
-_PLAN_TABLES = ("entries", "identities", "media", "attachments", "children")
-_URLMAP_TABLES = ("_by_path", "_media")
-#: Rows per slice: each slice is pickled on its own, so pickling's memo of
-#: the objects it has seen stays this small instead of the size of the plan.
-_PLAN_SLICE = 2000
-
-
 def dump_plan(conv: "_Converter", fh: IO[bytes]) -> None:
-    """Write the converter and its plan for worker processes, in bounded slices."""
-    planner = conv.planner
-    tables = [(planner, name, getattr(planner, name)) for name in _PLAN_TABLES]
-    tables += [(planner.urlmap, name, getattr(planner.urlmap, name)) for name in _URLMAP_TABLES]
-    by_id = planner.urlmap._by_id
-    try:
-        for owner, name, _ in tables:
-            setattr(owner, name, {})
-        planner.urlmap._by_id = {}
-        pickle.dump(conv, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        for owner, name, table in tables:
-            setattr(owner, name, table)
-        planner.urlmap._by_id = by_id
-    for i, (_, _, table) in enumerate(tables):
-        rows = iter(table.items())
-        while True:
-            chunk = list(itertools.islice(rows, _PLAN_SLICE))
-            if not chunk:
-                break
-            pickle.dump((i, chunk), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    pickle.dump(None, fh)
+    """Write the converter for worker processes: its plan goes by the path of its store."""
+    pickle.dump(conv, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_plan(fh: IO[bytes]) -> "_Converter":
-    conv: _Converter = pickle.load(fh)
-    planner = conv.planner
-    tables = [getattr(planner, name) for name in _PLAN_TABLES]
-    tables += [getattr(planner.urlmap, name) for name in _URLMAP_TABLES]
-    while (part := pickle.load(fh)) is not None:
-        i, chunk = part
-        tables[i].update(chunk)
-    planner.urlmap._by_id = planner.identities  # one table, as in the writing process
-    return conv
+    return pickle.load(fh)
 
 
 def _init_worker(plan_file: str, files: StagedFiles) -> None:
@@ -1353,11 +1428,11 @@ class _Run:
             finally:
                 conv.live = None
             return
-        # the plan goes to each worker once, through a file: the pool keeps its
-        # initializer's arguments for the whole run, and the plan is the big part.
-        # Workers read their posts from the spool and write their files
-        # themselves; this process only claims the paths and copies media.
-        plan_file = out.scratch("plan")
+        # each worker gets the converter once, through a file, and opens the
+        # plan store read-only by its path. Workers read their posts from the
+        # spool and write their files themselves; this process only claims
+        # the paths and copies media.
+        plan_file = out.scratch("converter")
         with open(plan_file, "xb") as fh:
             dump_plan(conv, fh)
         pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=process_context(),
@@ -1380,7 +1455,6 @@ class _Run:
             kind = ev[0]
             if kind == "copy":
                 _, rel, place, url = ev
-                self.planner.media.setdefault(rel.lower(), place)
                 if ctx is None:
                     ctx = self._item_context(done)
                 self._copy_media(out, rel, place, url, ctx)
@@ -1408,30 +1482,29 @@ class _Run:
 
     # ------------------------------------------------------------ site files
     def redirects(self, out: OutputTree) -> None:
-        pairs = self.planner.redirect_pairs
+        """The redirect files, streamed from the plan's sorted pairs."""
         files = self.flavour.redirect_files()
-        netlify = ["# Old WordPress addresses to the new ones (Netlify / Cloudflare Pages format).\n"]
-        nginx = [
-            "# Old WordPress addresses to the new ones, as an nginx map on $request_uri.\n",
-            "# In the http block:  map $request_uri $wp_redirect { include /path/to/redirects.map; }\n",
-            "# In the server block: if ($wp_redirect) { return 301 $wp_redirect; }\n",
-        ]
-        for old, new in pairs:
-            if any(ch.isspace() for ch in old + new):
-                continue
-            if "?" in old:
-                path, _, query = old.partition("?")
-                qs = " ".join(q for q in query.split("&") if q)
-                netlify.append(f"{path or '/'} {qs} {new} 301!\n")
-            else:
-                netlify.append(f"{old} {new} 301!\n")
-            if "$" not in old + new and '"' not in old + new and "\\" not in old + new:
-                nginx.append(f'"{old}" "{new}";\n')
-        out.write_text(files["netlify"], "".join(netlify))
-        out.write_text(files["nginx"], "".join(nginx))
-        out.write_text(files["json"], json.dumps(
-            {"redirects": [{"from": o, "to": n, "status": 301} for o, n in pairs]},
-            ensure_ascii=False, indent=2) + "\n")
+        with out.open(files["netlify"], "wb") as netlify, out.open(files["nginx"], "wb") as nginx, \
+                out.open(files["json"], "wb") as as_json:
+            netlify.write(b"# Old WordPress addresses to the new ones (Netlify / Cloudflare Pages format).\n")
+            nginx.write(
+                b"# Old WordPress addresses to the new ones, as an nginx map on $request_uri.\n"
+                b"# In the http block:  map $request_uri $wp_redirect { include /path/to/redirects.map; }\n"
+                b"# In the server block: if ($wp_redirect) { return 301 $wp_redirect; }\n")
+            listed = RedirectsJson(as_json)
+            for old, new in self.planner.redirect_pairs.sorted():
+                listed.add(old, new)
+                if any(ch.isspace() for ch in old + new):
+                    continue
+                if "?" in old:
+                    path, _, query = old.partition("?")
+                    qs = " ".join(q for q in query.split("&") if q)
+                    netlify.write(f"{path or '/'} {qs} {new} 301!\n".encode())
+                else:
+                    netlify.write(f"{old} {new} 301!\n".encode())
+                if "$" not in old + new and '"' not in old + new and "\\" not in old + new:
+                    nginx.write(f'"{old}" "{new}";\n'.encode())
+            listed.close()
 
     def summary(self) -> None:
         rep = self.report
