@@ -442,3 +442,27 @@ def test_a_worker_never_rebuilds_an_abandoned_staging_folder(tmp_path):
     with pytest.raises(OutputError, match="removed"):
         staged.write_text("content/late/index.md", "late")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("message,want", [("database or disk is full", "no space left"),
+                                          ("disk I/O error", "working plan")])
+def test_a_failing_plan_store_is_an_output_error(tmp_path, monkeypatch, message, want):
+    """SQLite under the static writers' plan fails as the file writes do: a clear error, nothing left."""
+    import sqlite3
+
+    from migrate.writers.static import plan_store
+
+    out = tmp_path / "box" / "site"
+    migrate.convert([SEED], "hugo", out)
+    before = fingerprint(out)
+
+    def fail(self):
+        raise sqlite3.OperationalError(message)
+
+    monkeypatch.setattr(plan_store.PlanStore, "_writing", fail)
+    with pytest.raises(OutputError) as info:
+        migrate.convert([SEED], "hugo", out)
+    monkeypatch.undo()
+    assert want in str(info.value) and str(out) in str(info.value)
+    assert ".tmp-" not in str(info.value)
+    assert fingerprint(out) == before and temps(out) == []

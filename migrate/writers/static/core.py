@@ -28,6 +28,7 @@ generator means a new subclass, not a copy of this module.
 from __future__ import annotations
 
 import bisect
+import errno
 from array import array
 import hashlib
 import html
@@ -36,6 +37,7 @@ import json
 import os
 import pickle
 import re
+import sqlite3
 import struct
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -48,7 +50,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from slugify import slugify
 
-from migrate.errors import Report, UsageError
+from migrate.errors import OutputError, Report, UsageError
 from migrate.model import Comment, Export, Identity, Post, Site, WPDate
 from migrate.output import OutputTree, StagedFiles, safe_component
 from migrate.parallel import process_context
@@ -878,33 +880,50 @@ class StaticWriter:
         if choice not in COMMENT_CHOICES:
             raise UsageError(f"comments must be one of {', '.join(COMMENT_CHOICES)}, not {choice!r}")
         with OutputTree(output, force=bool(options.get("force"))) as out:
-            # pass one reads every item once: identities for the plan, and the
-            # items to convert pickled into a spool, so pass two parses nothing
             plan = PlanStore(out.scratch("plan.sqlite"))
-            halved = (_pass_one_in_halves(export, out)
-                      if _may_halve(options) and halves.worth_halving(export, HALVES_FROM) else None)
-            if halved is not None:
-                spool, idents = halved
-                planner = Planner(export, flavour, options, report, identities=idents, store=plan)
-            else:
-                spool = _Spool(out.scratch("items"))
-                try:
-                    planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()),
-                                      store=plan)
-                finally:
-                    spool.done_writing()
-            jobs = _jobs(options, len(planner.entries), planner.download, report)
-            state = RunState(report)
-            run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
-            # the redirects come from the plan alone: write them now and let the list go
-            run.redirects(out)
-            run.items(out, spool)
-            flavour.write_site(out, planner, state)
-            for rel, data in flavour.layouts():
-                if not out.exists(rel):
-                    out.write_bytes(rel, data)
-            plan.close()
+            try:
+                run = self._write(export, out, plan, flavour, options, report, choice)
+            except sqlite3.Error as exc:
+                raise _plan_error(exc, output) from exc
+            finally:
+                plan.close()
         run.summary()
+
+    @staticmethod
+    def _write(export: Export, out: OutputTree, plan: PlanStore, flavour: Flavour, options: Mapping[str, Any],
+               report: Report, choice: str) -> "_Run":
+        # pass one reads every item once: identities for the plan, and the
+        # items to convert pickled into a spool, so pass two parses nothing
+        halved = (_pass_one_in_halves(export, out)
+                  if _may_halve(options) and halves.worth_halving(export, HALVES_FROM) else None)
+        if halved is not None:
+            spool, idents = halved
+            planner = Planner(export, flavour, options, report, identities=idents, store=plan)
+        else:
+            spool = _Spool(out.scratch("items"))
+            try:
+                planner = Planner(export, flavour, options, report, identities=spool.fill(export.posts()),
+                                  store=plan)
+            finally:
+                spool.done_writing()
+        jobs = _jobs(options, len(planner.entries), planner.download, report)
+        state = RunState(report)
+        run = _Run(export, flavour, planner, state, COMMENT_CHOICES[choice], choice, jobs)
+        run.redirects(out)  # from the plan alone
+        run.items(out, spool)
+        flavour.write_site(out, planner, state)
+        for rel, data in flavour.layouts():
+            if not out.exists(rel):
+                out.write_bytes(rel, data)
+        return run
+
+
+def _plan_error(exc: sqlite3.Error, output: Path) -> Exception:
+    """What a failure of the plan store means to the user: almost always a full disk."""
+    if "full" in str(exc).lower():
+        # raised inside the output tree, which reports it as the output's "no space left"
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return OutputError(f"cannot keep the conversion's working plan beside the output: {exc}", file=str(output))
 
 
 class _Spool:
