@@ -1155,7 +1155,7 @@ class _Converter:
 
     It reads the plan and changes nothing outside the item, so it runs the
     same in this process (``jobs=1``) and in worker processes, each of which
-    gets a copy of the plan once, when it starts. Media it meets are handed
+    opens the plan store read-only when it starts. Media it meets are handed
     back as events for the writing process to copy, in order.
     """
 
