@@ -24,6 +24,9 @@ def test_bench_runs_on_a_tiny_export(tmp_path: Path, shared: Path) -> None:
     assert "| command | posts | wall s | CPU s | peak MB |" in done.stdout
     data = json.loads(out.read_text())
     assert data["machine"]["cores"] >= 1 and data["machine"]["lxml"]
+    fs = data["machine"]["file_system"]
+    assert fs["folder_and_file_us"] > 0 and fs["file_us"] > 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("fs-probe-")], "the probe cleans up"
     rows = {r["command"]: r for r in data["results"]}
     base = rows["baseline"]
     assert base["wall_s"] > 0 and base["peak_mb"] > 1 and base["ratio_wall"] == pytest.approx(1.0)

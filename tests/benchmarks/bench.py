@@ -272,6 +272,34 @@ def machine_info() -> dict:
     }
 
 
+def file_system_probe(workdir: Path, n: int = 400) -> dict:
+    """What creating files costs where the outputs go: folder + file, and file alone, in µs.
+
+    A static site is tens of thousands of files; on some machines (virtual
+    disks, sandboxes) creating one costs far more than writing its bytes, and
+    that shows in `convert --to hugo` whatever the converter does.
+    """
+
+    base = Path(tempfile.mkdtemp(prefix="fs-probe-", dir=workdir))
+    data = b"x" * 4096
+    try:
+        def timed(make) -> float:
+            t0 = time.perf_counter()
+            for i in range(n):
+                make(i)
+            return (time.perf_counter() - t0) / n * 1e6
+
+        def folder_and_file(i: int) -> None:
+            (base / f"d{i}").mkdir()
+            (base / f"d{i}" / "index.md").write_bytes(data)
+
+        folder = timed(folder_and_file)
+        file_only = timed(lambda i: (base / f"f{i}.md").write_bytes(data))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return {"folder_and_file_us": round(folder), "file_us": round(file_only)}
+
+
 # ---------------------------------------------------------------- measuring
 
 @dataclass
@@ -593,9 +621,13 @@ def main(argv: list[str] | None = None) -> int:
             skipped[name] = f"the {need[1]} {need[0]} is not installed yet"  # type: ignore[index]
             print(f"note: skipping `wpmigrate {name}`: {skipped[name]}", flush=True)
 
+    machine["file_system"] = file_system_probe(workdir)
     print(f"machine: {machine['cpu_model']}, {machine['cores']} cores, Python {machine['python']}, "
           f"lxml {machine['lxml']} (libxml2 {machine['libxml2']}), commit {machine['git_commit']}, "
           f"load {machine['load_average_at_start']}", flush=True)
+    fs = machine["file_system"]
+    print(f"file system under {workdir}: a folder with a 4 KB file {fs['folder_and_file_us']} µs, "
+          f"a file {fs['file_us']} µs", flush=True)
 
     results: list[Result] = []
     exports: dict[int, dict] = {}
@@ -616,7 +648,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\n## Results ({a.repeat} run{'s' if a.repeat > 1 else ''} each, best wall time)\n")
     print(f"Machine: {machine['cpu_model']}, {machine['cores']} cores, {machine['memory_gb']} GB, "
-          f"Python {machine['python']}, lxml {machine['lxml']}, commit {machine['git_commit']}.\n")
+          f"Python {machine['python']}, lxml {machine['lxml']}, commit {machine['git_commit']}; "
+          f"creating a folder with a file takes {fs['folder_and_file_us']} µs, a file {fs['file_us']} µs.\n")
     for posts in sizes:
         e = exports[posts]
         print(f"- {posts:,} posts: {e['bytes'] / 1e6:.0f} MB, {e['counts'].get('items', 0):,} items, "
