@@ -51,7 +51,7 @@ from urllib.parse import quote, unquote, urlsplit
 from slugify import slugify
 
 from migrate.errors import OutputError, Report, UsageError
-from migrate.model import Comment, Export, Identity, Post, Site, WPDate
+from migrate.model import Comment, Export, Identity, Post, Site
 from migrate.output import OutputTree, StagedFiles, safe_component
 from migrate.parallel import process_context
 from migrate.parallel import can_start_processes, default_workers, parallel_map
@@ -94,8 +94,6 @@ CONTENT_EXTS = frozenset({".md", ".markdown", ".mdown", ".html", ".htm", ".org",
                           ".pandoc", ".pdc", ".ad", ".asciidoc", ".xml", ".json", ".yaml", ".yml",
                           ".toml", ".txt"})
 
-_NO_DATE = WPDate()
-_DATE_SEG = {":year": 4, ":month": 2, ":day": 2}
 
 
 def is_page_of_site(type_: str, status: str) -> bool:
@@ -483,9 +481,9 @@ class Planner:
         attachment_ids = self._take_identities(export.identities() if identities is None else identities)
         self.skipped: Counter = Counter()
         votes = _PatternVotes(self.site)
-        self._plan_entries(votes)
+        custom_types = self._plan_entries(votes)
         self.post_pattern, self.type_patterns = votes.chosen(self.flavour.default_post_pattern)
-        self.sections = sorted({self.type_section(t) for t in self._custom_types})
+        self.sections = sorted({self.type_section(t) for t in custom_types})
         by_url = self.plan.table("entry_by_url")  # new URL path → entry id
         live = self.plan.key_set("live_urls")  # new URLs, casefolded
         self._assign_slugs(by_url, live)
@@ -554,7 +552,9 @@ class Planner:
         return state
 
     # ------------------------------------------------------------ entries
-    def _plan_entries(self, votes: "_PatternVotes") -> None:
+    def _plan_entries(self, votes: "_PatternVotes") -> set[str]:
+        """An entry for each item the site will have (votes cast for permalink
+        patterns on the way); returns the custom post types among them."""
         custom: set[str] = set()
         for i in self.identities.values():
             if not is_page_of_site(i.type, i.status):  # the rule pass one spools by
@@ -575,10 +575,10 @@ class Planner:
             )
             if kind != "page" and i.status == "publish":
                 votes.add(i, date)
-        self._custom_types = custom
         for what, n in sorted(self.skipped.items()):
             self.report.emit("item-skipped", "notice",
                              f"{n} item(s) with {what} are not pages of a static site and were not written")
+        return custom
 
     def base_slug(self, ident: Identity) -> str:
         raw = unquote(ident.slug or "")
