@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import shutil
 import signal
 import tempfile
@@ -30,6 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
+from migrate.batch import stop
 from migrate.batch.jobs import JobResult, JobSpec, crash_result, error_dict, run_job, STATUS_FAILED
 from migrate.errors import UsageError
 
@@ -43,7 +45,15 @@ _PID_DIR: str | None = None
 
 
 class _QueueSink:
-    """Progress from a worker process to the batch, through a multiprocessing queue."""
+    """Progress from a worker process to the batch, through a pipe.
+
+    Not a ``multiprocessing.Queue``: its feeder thread writes under a lock
+    shared by every worker, and a worker that crashes while holding it (a
+    segfault, the OOM killer) leaves the others unable to send, or to exit.
+    Each message here is one ``write`` of less than ``PIPE_BUF`` bytes, which
+    the kernel keeps whole without a lock; when the pipe is full the message
+    is dropped (progress only: how a job ended comes back with its result).
+    """
 
     def start(self, job: str, total: int | None = None) -> None:
         _put(("start", job, total, os.getpid()))
@@ -52,12 +62,20 @@ class _QueueSink:
         _put(("advance", job, n))
 
 
+#: a pipe write of at most this many bytes is atomic (POSIX: PIPE_BUF is at least 512)
+_ATOMIC_BYTES = 512
+
+
 def _put(msg: tuple) -> None:
-    if _QUEUE is not None:
-        try:
-            _QUEUE.put_nowait(msg)
-        except Exception:
-            pass  # progress is never worth failing a job
+    if _QUEUE is None:
+        return
+    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) + 4 > _ATOMIC_BYTES:  # a very long job name: no progress rather than a torn message
+        return
+    try:
+        _QUEUE.send_bytes(data)
+    except (OSError, ValueError):
+        pass  # full (non-blocking) or closed: progress is never worth failing a job
 
 
 def _watch_parent(parent_pid: int, ppid: int) -> None:
@@ -83,9 +101,10 @@ def _pid_file(pid_dir: str, job: str) -> str:
 def _note_pid(job: str) -> None:
     """Record which process runs ``job``, on disk before it starts.
 
-    The progress queue hands messages to a feeder thread; a worker that
-    crashes right after putting one can take it along, and the crash would
-    go unexplained. A written file survives the process.
+    The progress pipe drops a message when it is full, and a job's start
+    message of an earlier attempt may still be the last one read; the file
+    is written before the job runs and names the process of its last attempt,
+    so a crash can be explained by its exit status.
     """
     if _PID_DIR is None:
         return
@@ -107,10 +126,14 @@ def _pid_of(pid_dir: str, job: str) -> int | None:
         return None
 
 
-def _init_worker(queue, parent_pid: int, pid_dir: str | None = None) -> None:
+def _init_worker(events, parent_pid: int, pid_dir: str | None = None) -> None:
     global _QUEUE, _PID_DIR
-    _QUEUE = queue
+    _QUEUE = events
     _PID_DIR = pid_dir
+    try:
+        os.set_blocking(events.fileno(), False)
+    except (OSError, ValueError):
+        pass
     # Ctrl-C reaches the whole process group: the batch decides, workers do not.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid, os.getppid()), daemon=True).start()
@@ -155,19 +178,22 @@ class LocalExecutor:
 
     def _new_pool(self, pid_dir: str):
         ctx = _mp_context()
-        queue = ctx.Queue()
+        reader, writer = ctx.Pipe(duplex=False)
         pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, max_tasks_per_child=1,
-            initializer=_init_worker, initargs=(queue, os.getpid(), pid_dir),
+            initializer=_init_worker, initargs=(writer, os.getpid(), pid_dir),
         )
-        return pool, queue
+        return pool, (reader, writer)
 
     @staticmethod
     def _drain(queue, on_event: OnEvent, pids: dict[str, int]) -> None:
+        reader = queue[0]
         while True:
             try:
-                msg = queue.get_nowait()
-            except Exception:
+                if not reader.poll(0):
+                    return
+                msg = pickle.loads(reader.recv_bytes())
+            except (OSError, EOFError, pickle.UnpicklingError):
                 return
             if msg[0] == "start":
                 pids[msg[1]] = msg[3]
@@ -182,69 +208,71 @@ class LocalExecutor:
         idle_breaks = 0
         pid_dir = tempfile.mkdtemp(prefix="wpmigrate-pids-")
         try:
-            while pending or suspects or running:
-                if pool is None:
-                    pool, queue = self._new_pool(pid_dir)
-                    self._pool = pool
-                pool_broken = False
-                try:
-                    if suspects:
-                        if not running:  # a suspect runs alone, so a crash names it
-                            spec = suspects[0]
-                            running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), True)
-                            suspects.popleft()
-                    else:
-                        while pending and len(running) < self.workers:
-                            spec = pending[0]
-                            running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), False)
-                            pending.popleft()
-                except BrokenProcessPool:
-                    pool_broken = True  # broke under a running job; that spec stays queued
-                done, _ = wait(list(running), timeout=0 if pool_broken else 0.2, return_when=FIRST_COMPLETED)
-                self._drain(queue, on_event, pids)
-                broken: list[tuple[JobSpec, float, bool]] = []
-                for fut in done:
-                    entry = running.pop(fut)
-                    res = self._result(fut, entry, broken)
-                    if res is not None:
-                        yield res
-                if not broken and not pool_broken:
-                    continue
-                # The pool is broken: every other job in flight fails too, at once.
-                if running:
-                    wait(list(running), timeout=30)
-                    for fut in list(running):
+            with stop.polled():
+                while pending or suspects or running:
+                    stop.check()  # a signal asked to stop: here, not inside the pool's locks
+                    if pool is None:
+                        pool, queue = self._new_pool(pid_dir)
+                        self._pool = pool
+                    pool_broken = False
+                    try:
+                        if suspects:
+                            if not running:  # a suspect runs alone, so a crash names it
+                                spec = suspects[0]
+                                running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), True)
+                                suspects.popleft()
+                        else:
+                            while pending and len(running) < self.workers:
+                                spec = pending[0]
+                                running[pool.submit(_run_local, spec)] = (spec, time.monotonic(), False)
+                                pending.popleft()
+                    except BrokenProcessPool:
+                        pool_broken = True  # broke under a running job; that spec stays queued
+                    done, _ = wait(list(running), timeout=0 if pool_broken else 0.2, return_when=FIRST_COMPLETED)
+                    self._drain(queue, on_event, pids)
+                    broken: list[tuple[JobSpec, float, bool]] = []
+                    for fut in done:
                         entry = running.pop(fut)
                         res = self._result(fut, entry, broken)
                         if res is not None:
                             yield res
-                self._drain(queue, on_event, pids)
-                procs = dict(getattr(pool, "_processes", None) or {})
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = queue = self._pool = None
-                if not broken:
-                    idle_breaks += 1
-                    if idle_breaks >= 3:  # workers die before running anything
-                        for spec in [*suspects, *pending]:
-                            yield crash_result(spec, "worker processes cannot be started (they die at once)")
-                        suspects.clear()
-                        pending.clear()
-                    continue
-                idle_breaks = 0
-                if len(broken) == 1 or all(solo for _, _, solo in broken):
-                    for spec, t0, _solo in broken:
-                        # the file names the last process that ran it; the queue may
-                        # still name one of an earlier attempt
-                        pid = _pid_of(pid_dir, spec.name) or pids.get(spec.name)
-                        proc = procs.get(pid) if pid is not None else None
-                        how = _describe_exit(proc.exitcode if proc is not None else None)
-                        yield crash_result(spec, f"the worker process running this job {how}",
-                                           round(time.monotonic() - t0, 3))
-                else:
-                    suspects.extend(spec for spec, _, _ in broken)
-            if pool is not None:
-                pool.shutdown(wait=True)
-                pool = None
+                    if not broken and not pool_broken:
+                        continue
+                    # The pool is broken: every other job in flight fails too, at once.
+                    if running:
+                        wait(list(running), timeout=30)
+                        for fut in list(running):
+                            entry = running.pop(fut)
+                            res = self._result(fut, entry, broken)
+                            if res is not None:
+                                yield res
+                    self._drain(queue, on_event, pids)
+                    procs = dict(getattr(pool, "_processes", None) or {})
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = queue = self._pool = None
+                    if not broken:
+                        idle_breaks += 1
+                        if idle_breaks >= 3:  # workers die before running anything
+                            for spec in [*suspects, *pending]:
+                                yield crash_result(spec, "worker processes cannot be started (they die at once)")
+                            suspects.clear()
+                            pending.clear()
+                        continue
+                    idle_breaks = 0
+                    if len(broken) == 1 or all(solo for _, _, solo in broken):
+                        for spec, t0, _solo in broken:
+                            # the file names the last process that ran it; the queue may
+                            # still name one of an earlier attempt
+                            pid = _pid_of(pid_dir, spec.name) or pids.get(spec.name)
+                            proc = procs.get(pid) if pid is not None else None
+                            how = _describe_exit(proc.exitcode if proc is not None else None)
+                            yield crash_result(spec, f"the worker process running this job {how}",
+                                               round(time.monotonic() - t0, 3))
+                    else:
+                        suspects.extend(spec for spec, _, _ in broken)
+                if pool is not None:
+                    pool.shutdown(wait=True)
+                    pool = None
         finally:
             if pool is not None:  # interrupted, or the consumer stopped early
                 self._stop(pool)

@@ -20,17 +20,12 @@ from pathlib import Path
 from migrate.batch.executors import make_executor
 from migrate.batch.jobs import STATUS_DONE, STATUS_SKIPPED, JobResult, JobSpec
 from migrate.batch.manifest import Batch
+from migrate.batch.stop import BatchInterrupted
 from migrate.batch.state import BatchLock, BatchState, RunLog, atomic_write_json, clean_stale_temps
 from migrate.batch.summary import BatchSummary
 from migrate.progress import NullProgress, Progress
 
-
-class BatchInterrupted(KeyboardInterrupt):
-    """The batch was stopped by a signal; finished jobs are recorded."""
-
-    def __init__(self, signum: int = 2) -> None:
-        super().__init__(signum)
-        self.signum = signum
+__all__ = ["BatchInterrupted", "run_batch"]
 
 
 def run_batch(

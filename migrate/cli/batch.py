@@ -13,9 +13,9 @@ from migrate.errors import UsageError
 
 
 def _on_signal(signum, frame):  # noqa: ARG001
-    from migrate.batch.runner import BatchInterrupted
+    from migrate.batch import stop
 
-    raise BatchInterrupted(signum)
+    stop.request(signum)
 
 
 @click.command("batch")
@@ -70,8 +70,9 @@ def command(source: str, to: str | None, output: str | None, jobs: int | None, e
         click.echo(f"{len(batch.jobs)} jobs; state in {batch.state_path}", err=True)
         return
 
-    old = {s: signal.getsignal(s) for s in (signal.SIGTERM,)}
-    signal.signal(signal.SIGTERM, _on_signal)
+    old = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    for s in old:
+        signal.signal(s, _on_signal)
     progress = make_progress(jobs=len(batch.jobs), quiet=quiet)
     try:
         summary = run_batch(batch, executor=executor, jobs=jobs, scheduler=scheduler, force=force,

@@ -89,3 +89,36 @@ def test_tracking_hook_for_convert(tmp_path):
         with tracking(p, migrate.read([str(src)]), "again") as export:
             raise RuntimeError("disk gone")
     assert p.jobs["again"].status == "failed"
+
+
+def test_worker_progress_reaches_the_batch_from_each_worker_process(tmp_path):
+    """Start (with the worker's pid) and item counts come back from the local executor's workers."""
+    import os
+
+    from migrate.batch.manifest import discover
+    from migrate.batch.state import read_log
+    from migrate.batch.runner import run_batch
+
+    for k in range(3):
+        gen(tmp_path / "in" / f"s{k}.xml", 4, k)
+    seen: dict[str, list] = {}
+
+    class Recorder(NullProgress):
+        def start(self, job, total=None):
+            seen.setdefault(job, []).append(("start", total))
+
+        def advance(self, job, n=1):
+            seen.setdefault(job, []).append(("advance", n))
+
+    batch = discover(tmp_path / "in", "json", tmp_path / "out")
+    summary = run_batch(batch, jobs=2, progress=Recorder())
+    assert summary.totals()["done"] == 3
+    for name in ("s0", "s1", "s2"):
+        events = seen[name]
+        assert events[0][0] == "start" and events[0][1], events
+        advanced = sum(n for kind, n in events if kind == "advance")
+        written = next(r for r in summary.results if r.name == name).written["items"]
+        assert 0 < advanced <= written + 1, (advanced, written)
+    starts = [e for e in read_log(tmp_path / "out") if e["event"] == "start"]
+    assert {e["job"] for e in starts} == {"s0", "s1", "s2"}
+    assert all(isinstance(e["pid"], int) and e["pid"] != os.getpid() for e in starts)
