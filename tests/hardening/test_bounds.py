@@ -317,3 +317,24 @@ def test_hostile_serialized_meta_converts(tmp_path, writer):
     p = tmp_path / "in.xml"
     p.write_text(build_wxr(items))
     migrate.convert([p], writer, tmp_path / "out")
+
+
+def test_personal_data_redaction_linear_in_commenters():
+    """Every comment is searched for every commenter's e-mail and IP; thousands of commenters stay linear."""
+    from types import SimpleNamespace
+
+    from migrate.writers.static.core import _Secrets
+
+    def make(n: int):
+        people = [SimpleNamespace(author_email=f"reader{i}@example.org", author_ip=f"10.{i // 65536 % 256}."
+                                  f"{i // 256 % 256}.{i % 256}") for i in range(n)]
+        texts = [f"comment {i} quoting reader{(i * 7) % n}@example.org about the ending" for i in range(n)]
+        return people, texts
+
+    def run(made) -> None:
+        people, texts = made
+        secrets = _Secrets(people)
+        for t in texts:
+            assert secrets.sub(t)[1]
+
+    assert_linear(make, run, limit=10)

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 import yaml
 
@@ -436,3 +436,23 @@ def test_a_daemonic_process_converts_without_starting_processes(tmp_path, to):
         assert (tmp_path / "out" / "content/posts/item-39/index.md").exists()
     else:
         assert json.loads((tmp_path / "out").read_text())["items"][-1]["id"] == 39
+
+
+secret_text = st.text(alphabet="abcAB.@1:0-", max_size=12)
+
+
+@given(st.lists(secret_text, max_size=10) | st.lists(secret_text, min_size=70, max_size=150, unique=True),
+       st.lists(secret_text, max_size=5), st.text(alphabet="abcAB.@1:0- x", max_size=60))
+@example([f"reader{i}@ex.org" for i in range(100)] + ["ab", "1"], ["10.0.0.1"],
+         "Ask READER17@ex.org or reader1@ex.org (10.0.0.1), ab")
+def test_secrets_found_through_the_index_as_one_by_one(emails, ips, text):
+    """Posts with many commenters look secrets up through an n-gram index: it finds what testing each finds."""
+    from types import SimpleNamespace
+
+    people = [SimpleNamespace(author_email=e, author_ip=ips[i % len(ips)] if ips else "") for i, e in enumerate(emails)]
+    secrets = core._Secrets(people)
+    low = text.lower()
+    direct = [s for s, lo in zip(secrets.items, secrets.lowered) if lo in low]
+    assert secrets.found(low) == direct
+    out, hit = secrets.sub(text)
+    assert hit == bool(direct) and (out == text) == (not direct)

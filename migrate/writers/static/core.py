@@ -801,23 +801,57 @@ class Planner:
 # ---------------------------------------------------------------- pass two
 
 
+#: up to this many secrets in a post, testing each against a text is cheaper than an index
+_SECRETS_DIRECT = 64
+#: the index files each secret under one of its n-grams: a secret in a text brings all of them
+_SECRET_GRAM = 4
+
+
+def _grams(text: str) -> set[str]:
+    return {text[i:i + _SECRET_GRAM] for i in range(len(text) - _SECRET_GRAM + 1)}
+
+
 class _Secrets:
     """The commenters' e-mail addresses and IPs of one post, found in any case in one pass.
 
-    ``sub`` lower-cases the text once and looks for each secret in it; only
-    a text that holds one (rare) goes through a regular expression.
+    ``sub`` lower-cases the text once and looks for the secrets in it; only
+    a text that holds one (rare) goes through a regular expression. A post
+    with many commenters indexes its secrets by a rare n-gram of each, so
+    that a text costs its length, not its length times the number of
+    commenters (a thread of thousands would otherwise be quadratic).
     """
 
-    __slots__ = ("items", "lowered")
+    __slots__ = ("items", "lowered", "index", "short")
 
     def __init__(self, comments: Iterable[Comment]) -> None:
         self.items = sorted({s for c in comments for s in (c.author_email.strip(), c.author_ip.strip()) if s},
                             key=len, reverse=True)
         self.lowered = [s.lower() for s in self.items]
+        self.index: Optional[dict[str, list[int]]] = None
+        self.short: list[int] = []  # secrets too short for the index, tested one by one
+        if len(self.items) > _SECRETS_DIRECT:
+            # each secret is filed under its rarest n-gram among all the secrets'
+            # ("user1@x.org" and "user2@x.org" share "user" but not "r1@x")
+            grams = [_grams(lo) for lo in self.lowered]
+            counts = Counter(g for gs in grams for g in gs)
+            self.index = {}
+            for n, gs in enumerate(grams):
+                if not gs:
+                    self.short.append(n)
+                else:
+                    self.index.setdefault(min(gs, key=lambda g: (counts[g], g)), []).append(n)
+
+    def found(self, low: str) -> list[str]:
+        """The secrets in ``low`` (a lower-cased text), longest first."""
+        if self.index is None:
+            return [s for s, lo in zip(self.items, self.lowered) if lo in low]
+        candidates = set(self.short)
+        for gram in _grams(low) & self.index.keys():
+            candidates.update(self.index[gram])
+        return [self.items[n] for n in sorted(candidates) if self.lowered[n] in low]
 
     def sub(self, text: str) -> tuple[str, bool]:
-        low = text.lower()
-        found = [s for s, lo in zip(self.items, self.lowered) if lo in low]
+        found = self.found(text.lower())
         if not found:
             return text, False
         pattern = re.compile("|".join(re.escape(s) for s in found), re.I)
