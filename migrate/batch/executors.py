@@ -40,11 +40,11 @@ OnEvent = Callable[..., None]
 
 # ------------------------------------------------------------ worker side
 
-_QUEUE = None
+_EVENTS = None
 _PID_DIR: str | None = None
 
 
-class _QueueSink:
+class _PipeSink:
     """Progress from a worker process to the batch, through a pipe.
 
     Not a ``multiprocessing.Queue``: its feeder thread writes under a lock
@@ -67,13 +67,13 @@ _ATOMIC_BYTES = 512
 
 
 def _put(msg: tuple) -> None:
-    if _QUEUE is None:
+    if _EVENTS is None:
         return
     data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
     if len(data) + 4 > _ATOMIC_BYTES:  # a very long job name: no progress rather than a torn message
         return
     try:
-        _QUEUE.send_bytes(data)
+        _EVENTS.send_bytes(data)
     except (OSError, ValueError):
         pass  # full (non-blocking) or closed: progress is never worth failing a job
 
@@ -127,8 +127,8 @@ def _pid_of(pid_dir: str, job: str) -> int | None:
 
 
 def _init_worker(events, parent_pid: int, pid_dir: str | None = None) -> None:
-    global _QUEUE, _PID_DIR
-    _QUEUE = events
+    global _EVENTS, _PID_DIR
+    _EVENTS = events
     _PID_DIR = pid_dir
     try:
         os.set_blocking(events.fileno(), False)
@@ -141,7 +141,7 @@ def _init_worker(events, parent_pid: int, pid_dir: str | None = None) -> None:
 
 def _run_local(spec: JobSpec) -> JobResult:
     _note_pid(spec.name)
-    return run_job(spec, _QueueSink())
+    return run_job(spec, _PipeSink())
 
 
 def _mp_context():
@@ -186,8 +186,8 @@ class LocalExecutor:
         return pool, (reader, writer)
 
     @staticmethod
-    def _drain(queue, on_event: OnEvent, pids: dict[str, int]) -> None:
-        reader = queue[0]
+    def _drain(events, on_event: OnEvent, pids: dict[str, int]) -> None:
+        reader = events[0]
         while True:
             try:
                 if not reader.poll(0):
@@ -204,7 +204,7 @@ class LocalExecutor:
         suspects: deque[JobSpec] = deque()
         running: dict[Future, tuple[JobSpec, float, bool]] = {}
         pids: dict[str, int] = {}
-        pool = queue = None
+        pool = events = None
         idle_breaks = 0
         pid_dir = tempfile.mkdtemp(prefix="wpmigrate-pids-")
         try:
@@ -212,7 +212,7 @@ class LocalExecutor:
                 while pending or suspects or running:
                     stop.check()  # a signal asked to stop: here, not inside the pool's locks
                     if pool is None:
-                        pool, queue = self._new_pool(pid_dir)
+                        pool, events = self._new_pool(pid_dir)
                         self._pool = pool
                     pool_broken = False
                     try:
@@ -229,7 +229,7 @@ class LocalExecutor:
                     except BrokenProcessPool:
                         pool_broken = True  # broke under a running job; that spec stays queued
                     done, _ = wait(list(running), timeout=0 if pool_broken else 0.2, return_when=FIRST_COMPLETED)
-                    self._drain(queue, on_event, pids)
+                    self._drain(events, on_event, pids)
                     broken: list[tuple[JobSpec, float, bool]] = []
                     for fut in done:
                         entry = running.pop(fut)
@@ -246,10 +246,10 @@ class LocalExecutor:
                             res = self._result(fut, entry, broken)
                             if res is not None:
                                 yield res
-                    self._drain(queue, on_event, pids)
+                    self._drain(events, on_event, pids)
                     procs = dict(getattr(pool, "_processes", None) or {})
                     pool.shutdown(wait=True, cancel_futures=True)
-                    pool = queue = self._pool = None
+                    pool = events = self._pool = None
                     if not broken:
                         idle_breaks += 1
                         if idle_breaks >= 3:  # workers die before running anything
@@ -261,7 +261,7 @@ class LocalExecutor:
                     idle_breaks = 0
                     if len(broken) == 1 or all(solo for _, _, solo in broken):
                         for spec, t0, _solo in broken:
-                            # the file names the last process that ran it; the queue may
+                            # the file names the last process that ran it; the pipe may
                             # still name one of an earlier attempt
                             pid = _pid_of(pid_dir, spec.name) or pids.get(spec.name)
                             proc = procs.get(pid) if pid is not None else None
