@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from lxml import etree
 
 from migrate.errors import Finding, InputError, Severity, UnsafeInputError
-from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE
+from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE, parse_wp_date
 from migrate.readers.sources import InputSource, sources_for
 from migrate.readers.wxr import KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, tag_key
 from migrate.transforms.links import host_key, path_key
@@ -55,7 +55,6 @@ NEVER_DECLARED_TAXONOMIES = frozenset({"post_format", "wp_theme", "wp_template_p
 TITLE_KEEP = 80
 
 _WP_NS = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/?$")
-_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*$")
 _INT = re.compile(r"^\s*\+?(\d+)\s*$")
 # Mojibake: a UTF-8 sequence read as Latin-1 / Windows-1252 and encoded again.
 _CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d" \
@@ -103,18 +102,8 @@ def _parse_date(value: str) -> datetime | None | bool:
     v = value.strip()
     if not v or v == ZERO_DATE:
         return None
-    if len(v) == 19 and v[10] in " T" and v[4] == "-" and v[7] == "-" and v[13] == ":" and v[16] == ":":
-        try:
-            return datetime.fromisoformat(v)
-        except ValueError:
-            pass
-    m = _DATE.match(v)
-    if not m:
-        return False
-    try:
-        return datetime(*(int(g) for g in m.groups()))
-    except ValueError:
-        return False
+    found = parse_wp_date(v)
+    return found if found is not None else False
 
 
 def _short(title: str) -> str:
