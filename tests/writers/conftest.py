@@ -14,7 +14,7 @@ import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -62,6 +62,38 @@ def read_any(files: list[Path], report: Optional[Report] = None) -> migrate.Expo
         return export
     except InputError:
         return migrate.read(files, recover=True, report=Report())
+
+
+def one_piece_and_halves(monkeypatch, threshold_module: Any, spied_module: Any, spied: str,
+                         out_for: Callable[[str], Path], convert: Callable[[Path], Any]) -> tuple[Any, Any, bool]:
+    """``convert(out)`` with the export read in one piece, then in halves.
+
+    ``threshold_module.HALVES_FROM`` is put out of reach, then to 0;
+    ``spied_module.<spied>`` is watched to tell whether the halves were
+    really used (a run may decline them and read in one piece).
+    ``out_for("one")`` and ``out_for("halves")`` name the outputs. A
+    MigrateError becomes ``("error", message, whether the output exists)``.
+    Returns (one piece, halves, whether the halves held).
+    """
+    held: list[bool] = []
+    real = getattr(spied_module, spied)
+
+    def spy(*args, **kw):
+        got = real(*args, **kw)
+        held.append(got is not None)
+        return got
+
+    monkeypatch.setattr(spied_module, spied, spy)
+    results = []
+    for name, threshold in (("one", 1 << 62), ("halves", 0)):
+        monkeypatch.setattr(threshold_module, "HALVES_FROM", threshold)
+        out = out_for(name)
+        try:
+            results.append(convert(out))
+        except migrate.errors.MigrateError as exc:
+            results.append(("error", str(exc), out.exists()))
+    monkeypatch.setattr(spied_module, spied, real)
+    return results[0], results[1], bool(held) and held[-1]
 
 
 def require(tool: str) -> str:

@@ -110,27 +110,16 @@ def _both_ways(tmp_path, monkeypatch, inputs, kind: str):
     """(one piece, halves, whether halves held): the bytes written, findings or the error."""
     from migrate.readers import halves
     from migrate.writers import json as json_writer
+    from tests.writers.conftest import one_piece_and_halves
 
-    held: list[bool] = []
-    real = halves.read_in_halves
+    def convert(out):
+        rep = migrate.convert(inputs, kind, out)
+        return out.read_bytes(), [str(f) for f in rep]
 
-    def spy(*args, **kw):
-        got = real(*args, **kw)
-        held.append(got is not None)
-        return got
-
-    monkeypatch.setattr(halves, "read_in_halves", spy)
-    results = []
-    for name, threshold in (("one", 1 << 62), ("halves", 0)):
-        monkeypatch.setattr(json_writer, "HALVES_FROM", threshold)
-        out = tmp_path / f"{name}.{kind}"
-        try:
-            rep = migrate.convert(inputs, kind, out)
-            results.append((out.read_bytes(), [str(f) for f in rep]))
-        except migrate.errors.MigrateError as exc:
-            results.append(("error", str(exc), out.exists()))
-        assert not [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name], "no working file left"
-    return results[0], results[1], bool(held) and held[-1]
+    got = one_piece_and_halves(monkeypatch, json_writer, halves, "read_in_halves",
+                               lambda name: tmp_path / f"{name}.{kind}", convert)
+    assert not [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name], "no working file left"
+    return got
 
 
 @pytest.mark.parametrize("kind", ["json", "jsonl"])

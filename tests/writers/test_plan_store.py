@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 from hypothesis import example, given, settings

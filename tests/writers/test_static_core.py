@@ -319,32 +319,21 @@ def _halves_export(tmp_path, n: int = 60, *, extra_items: tuple[str, ...] = (), 
     return write(tmp_path, text)
 
 
-def _convert_both_ways(tmp_path, monkeypatch, src: Path):
-    """(serial result, halves result, whether halves held): output files, findings or the error."""
-    taken: list[bool] = []
-    real = core._pass_one_in_halves
+def _convert_both_ways(tmp_path, monkeypatch, inputs: list[Path], out_for=None):
+    """(one piece, halves, whether halves held): output files, findings or the error."""
+    from tests.writers.conftest import one_piece_and_halves
 
-    def spy(export, out):
-        got = real(export, out)
-        taken.append(got is not None)
-        return got
+    def convert(out):
+        rep = migrate.convert(inputs, "hugo", out, {"jobs": "2"})
+        return files(out), [str(f) for f in rep]
 
-    monkeypatch.setattr(core, "_pass_one_in_halves", spy)
-    results = []
-    for name, threshold in (("serial", 1 << 62), ("halves", 0)):
-        monkeypatch.setattr(core, "HALVES_FROM", threshold)
-        out = tmp_path / name
-        try:
-            rep = migrate.convert([src], "hugo", out, {"jobs": "2"})
-            results.append((files(out), [str(f) for f in rep]))
-        except migrate.errors.MigrateError as exc:
-            results.append(("error", str(exc), out.exists()))
-    return results[0], results[1], taken[-1]
+    return one_piece_and_halves(monkeypatch, core, core, "_pass_one_in_halves",
+                                out_for or (lambda name: tmp_path / name), convert)
 
 
 def test_pass_one_in_halves_gives_what_one_piece_gives(tmp_path, monkeypatch):
     src = _halves_export(tmp_path, tail="<wp:term><wp:term_slug>late</wp:term_slug></wp:term>")
-    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, [src])
     assert held
     assert serial == halved
     assert any("channel-after-items" in f for f in halved[1]), "the second half's reader findings are kept"
@@ -354,7 +343,7 @@ def test_pass_one_falls_back_when_an_id_is_in_both_halves(tmp_path, monkeypatch)
     from tests.validate.wxrgen import item
 
     src = _halves_export(tmp_path, extra_items=(item(10, slug="again", content="second copy"),))
-    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, [src])
     assert not held
     assert serial == halved
 
@@ -367,7 +356,7 @@ def test_pass_one_falls_back_when_the_cut_is_not_between_items(tmp_path, monkeyp
     data = src.read_bytes()
     fake = data.index(b"\n<item>\n<title>x</title>") + 1
     monkeypatch.setattr(halves, "find_cuts", lambda source: (data.index(b"<item>"), fake))
-    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, [src])
     assert not held
     assert serial == halved
     assert "sample feed" in halved[0]["content/posts/item-777/index.md"].decode()
@@ -377,7 +366,7 @@ def test_a_broken_second_half_reports_as_one_piece_does(tmp_path, monkeypatch):
     from tests.validate.wxrgen import item
 
     src = _halves_export(tmp_path, extra_items=(item(888).replace("</title>", "</titel>", 1),))
-    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, src)
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, [src])
     assert not held
     assert serial == halved
     assert serial[0] == "error" and "export.xml" in serial[1] and not serial[2]
@@ -387,21 +376,13 @@ def test_every_corpus_export_converts_the_same_in_halves(tmp_path, monkeypatch):
     """Real exports (the malformed ones too) read in halves give one piece's site, findings or error."""
     from tests.writers.conftest import corpus_inputs
 
-    held = []
-    real = core._pass_one_in_halves
-    monkeypatch.setattr(core, "_pass_one_in_halves", lambda e, o: held.append(real(e, o)) or held[-1])
+    taken = 0
     for name, inputs in corpus_inputs().items():
-        got = []
-        for threshold in (1 << 62, 0):
-            monkeypatch.setattr(core, "HALVES_FROM", threshold)
-            out = tmp_path / f"{name}-{threshold}"
-            try:
-                rep = migrate.convert(inputs, "hugo", out, {"jobs": "2"})
-                got.append((files(out), [str(f) for f in rep]))
-            except migrate.errors.MigrateError as exc:
-                got.append(("error", str(exc)))
-        assert got[0] == got[1], name
-    assert sum(h is not None for h in held) >= 10, "most corpus files were really read in halves"
+        one, halved, held = _convert_both_ways(tmp_path, monkeypatch, inputs,
+                                               lambda way, name=name: tmp_path / f"{name}-{way}")
+        assert one == halved, name
+        taken += held
+    assert taken >= 10, "most corpus files were really read in halves"
 
 
 def _convert_in_daemon(src: str, out: str, to: str, queue) -> None:
