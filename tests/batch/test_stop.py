@@ -41,3 +41,25 @@ def test_another_error_is_not_replaced_by_a_pending_stop():
             stop.request(signal.SIGTERM)
             raise ValueError("the loop's own failure")
     stop.check()  # the run ended with its own error: nothing is left for the next one
+
+
+def test_the_local_executor_stops_at_the_top_of_its_loop(tmp_path):
+    """A signal recorded while jobs run ends the run before the next job starts, workers stopped."""
+    from batchhelp import gen
+
+    from migrate.batch.executors import LocalExecutor
+    from migrate.batch.manifest import discover
+
+    for k in range(3):
+        gen(tmp_path / "in" / f"s{k}.xml", 3, k)
+    batch = discover(tmp_path / "in", "json", tmp_path / "out")
+    ex = LocalExecutor(1)
+    run = ex.run(batch.jobs, lambda *event: None)
+    first = next(run)
+    stop.request(signal.SIGTERM)  # the generator waits inside its polled loop: recorded only
+    with pytest.raises(stop.BatchInterrupted):
+        next(run)
+    assert first.status == "done"
+    assert len([p for p in (tmp_path / "out").glob("*.json")]) < 3, "it stopped before the last job"
+    assert ex._pool is None
+    stop.check()
