@@ -20,7 +20,7 @@ import pickle
 import sqlite3
 import weakref
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterator, Optional
 from urllib.parse import quote
 
 __all__ = ["PlanStore", "Table", "KeySet"]
@@ -265,10 +265,6 @@ class Table(_Named):
 
     __iter__ = keys
 
-    def update(self, pairs: Iterable[tuple[Any, Any]]) -> None:
-        for k, v in pairs:
-            self[k] = v
-
 
 class KeySet(_Named):
     """A ``set`` of ints or strings in a table."""
@@ -322,10 +318,6 @@ class Pairs(_Named):
         cur = self.store.conn.execute(f'SELECT a, b FROM "{self.name}" ORDER BY a, b')
         while rows := cur.fetchmany(_PAGE):
             yield from rows
-
-    def clear(self) -> None:
-        self._pending.clear()
-        self.store._writing().execute(f'DELETE FROM "{self.name}"')
 
     def __len__(self) -> int:
         self.flush()
