@@ -7,7 +7,7 @@ import html
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from migrate.transforms.wpautop import has_blocks, shortcode_unautop, wpautop, wp_html_split
@@ -380,7 +380,14 @@ def test_autop_is_idempotent_on_paragraph_text(pieces: list[str]) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
+@example("<!-- wpnl -->")
 def test_pre_content_is_untouched(code: str) -> None:
-    code = code.replace("</pre>", "").replace("<pre", "")
+    # WordPress turns its newline placeholder back into a newline after the
+    # <pre> blocks are restored, so a literal "<!-- wpnl -->" in one changes too
+    while True:
+        cleaned = code.replace("</pre>", "").replace("<pre", "").replace("<!-- wpnl -->", "")
+        if cleaned == code:
+            break
+        code = cleaned
     block = f"<pre>{code}</pre>"
     assert block in wpautop(f"before\n\n{block}\n\nafter")
