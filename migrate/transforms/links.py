@@ -20,13 +20,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, MutableMapping, Optional, Protocol
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from migrate.errors import Report
 from migrate.model import Identity, Site
 from migrate.transforms.context import TransformContext
 
-__all__ = ["UrlMap", "MediaStore", "upload_relpath"]
+__all__ = ["UrlMap", "MediaStore", "upload_relpath", "split_url"]
 
 #: Query keys that name an item by id, and the post types they may name.
 _ID_QUERIES = {"p": None, "page_id": "page", "attachment_id": "attachment", "preview_id": None}
@@ -35,6 +35,47 @@ _CDN_HOST = re.compile(r"^i[0-3]\.wp\.com$")
 _UPLOADS = "/wp-content/uploads/"
 #: What any URL :func:`upload_relpath` accepts contains (``%`` for an encoded path).
 _MAY_BE_UPLOAD = re.compile(r"uploads|files\.wordpress\.com|%", re.I)
+
+
+#: What :func:`split_url` leaves to ``urlsplit``: characters it removes or
+#: checks (tabs, line breaks, brackets of IPv6 hosts), or a leading one it strips.
+_SPLIT_SLOW = re.compile(r"[\t\n\r\[\]]|^[\x00-\x20]")
+
+
+def split_url(url: str) -> SplitResult:
+    """``urlsplit(url)``, without its general parsing for the common shapes.
+
+    An ASCII ``http(s)://host/...`` URL or a path from the root splits at its
+    first ``/``, ``#`` and ``?`` exactly as ``urlsplit`` would; anything else
+    (another scheme, non-ASCII, tabs or line breaks it drops, IPv6 hosts it
+    validates) goes to ``urlsplit``. A site's URL map splits every old
+    address of every item, so this is on the planning's path.
+    """
+    if url.startswith("http"):
+        if url.startswith("https://"):
+            scheme, rest = "https", url[8:]
+        elif url.startswith("http://"):
+            scheme, rest = "http", url[7:]
+        else:
+            return urlsplit(url)
+        if not url.isascii() or _SPLIT_SLOW.search(url) is not None:
+            return urlsplit(url)
+        end = len(rest)
+        for c in "/?#":
+            i = rest.find(c, 0, end)
+            if i >= 0:
+                end = i
+        netloc, rest = rest[:end], rest[end:]
+    elif url.startswith("/") and not url.startswith("//"):
+        if not url.isascii() or _SPLIT_SLOW.search(url) is not None:
+            return urlsplit(url)
+        scheme = netloc = ""
+        rest = url
+    else:
+        return urlsplit(url)
+    path, _, fragment = rest.partition("#")
+    path, _, query = path.partition("?")
+    return SplitResult(scheme, netloc, path, query, fragment)
 
 
 def host_key(netloc: str) -> str:
@@ -63,7 +104,7 @@ def upload_relpath(url: str) -> Optional[str]:
     if not _MAY_BE_UPLOAD.search(url):  # most links of a post are not uploads: no parsing for them
         return None
     try:
-        parts = urlsplit(url.strip())
+        parts = split_url(url.strip())
     except ValueError:
         return None
     host = parts.netloc.lower()
@@ -93,7 +134,7 @@ def original_relpath(rel: str) -> str:
     return f"{head}/{base}" if head else base
 
 
-#: new URLs remembered per map; past this the memo starts again
+#: new URLs (and answers of resolve and media) remembered per map; past this a memo starts again
 _NEW_CACHE_SIZE = 4096
 
 
@@ -125,7 +166,7 @@ class UrlMap:
         self._hosts: set[str] = set()
         for u in (site.home, site.base_site_url, site.base_blog_url, site.link):
             if u:
-                h = host_key(urlsplit(u).netloc)
+                h = host_key(split_url(u).netloc)
                 if h and h not in ("wordpress.com",):
                     self._hosts.add(h)
         self._stored = by_id is not None
@@ -137,17 +178,25 @@ class UrlMap:
         self._tables = tables
         self._old_count = 0
         self._new_cache: dict[int, Optional[str]] = {}
+        #: answers of resolve() and media(), remembered like new URLs
+        self._resolved: dict[str, Optional[str]] = {}
+        self._media_found: dict[str, Optional[tuple[Optional[Identity], str]]] = {}
         for ident in identities:
             self.add(ident)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_new_cache"] = {}
+        state["_resolved"] = {}
+        state["_media_found"] = {}
         return state
 
     # ------------------------------------------------------------ building
     def add(self, ident: Identity) -> None:
         """Map the old addresses of one more item (an address already mapped keeps its item)."""
+        if self._resolved or self._media_found:
+            self._resolved.clear()
+            self._media_found.clear()
         if not self._stored:
             self._by_id[ident.id] = ident
         for url in (ident.link, ident.guid):
@@ -162,7 +211,7 @@ class UrlMap:
                 key = self._internal_key(old_link)
                 if key is not None:
                     _keep_first(self._by_path, key, ident.id)
-                    self._old_paths[self._old_count] = (urlsplit(old_link).path or "/", ident.id)
+                    self._old_paths[self._old_count] = (split_url(old_link).path or "/", ident.id)
                     self._old_count += 1
         if ident.attachment_url:
             rel = upload_relpath(ident.attachment_url)
@@ -172,14 +221,21 @@ class UrlMap:
     def _is_internal(self, netloc: str) -> bool:
         return not netloc or host_key(netloc) in self._hosts
 
-    def _internal_key(self, url: str) -> Optional[str]:
+    def _internal_parts(self, url: str) -> Optional[SplitResult]:
+        """``url`` split, when it is an address on this site."""
         if not url:
             return None
         try:
-            parts = urlsplit(url.strip())
+            parts = split_url(url.strip())
         except ValueError:
             return None
         if parts.scheme not in ("", "http", "https") or not self._is_internal(parts.netloc):
+            return None
+        return parts
+
+    def _internal_key(self, url: str) -> Optional[str]:
+        parts = self._internal_parts(url)
+        if parts is None:
             return None
         if parts.query:
             return path_key(parts.path) + "?" + parts.query
@@ -189,7 +245,7 @@ class UrlMap:
     def identity(self, url: str) -> Optional[Identity]:
         """The item an old URL names, or None when it names none we know."""
         try:
-            parts = urlsplit(url.strip())
+            parts = split_url(url.strip())
         except ValueError:
             return None
         if parts.scheme not in ("", "http", "https") or not self._is_internal(parts.netloc):
@@ -216,13 +272,22 @@ class UrlMap:
 
     def resolve(self, url: str) -> Optional[str]:
         """New URL for an old internal URL, keeping its fragment and other query keys."""
+        memo = self._resolved
+        if url in memo:
+            return memo[url]
+        if len(memo) >= _NEW_CACHE_SIZE:
+            memo.clear()
+        memo[url] = new = self._resolve(url)
+        return new
+
+    def _resolve(self, url: str) -> Optional[str]:
         ident = self.identity(url)
         if ident is None:
             return None
         new = self.new_url_of(ident)
         if new is None:
             return None
-        parts = urlsplit(url.strip())
+        parts = split_url(url.strip())
         rest = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                 if k not in _ID_QUERIES]
         if rest:
@@ -237,11 +302,20 @@ class UrlMap:
         The attachment is None when the file is an upload but no attachment of
         the export points at it (files uploaded by FTP, other sites).
         """
+        memo = self._media_found
+        if url in memo:
+            return memo[url]
+        if len(memo) >= _NEW_CACHE_SIZE:
+            memo.clear()
+        memo[url] = found = self._find_media(url)
+        return found
+
+    def _find_media(self, url: str) -> Optional[tuple[Optional[Identity], str]]:
         rel = upload_relpath(url)
         if rel is None:
             return None
         try:
-            netloc = urlsplit(url.strip()).netloc.lower()
+            netloc = split_url(url.strip()).netloc.lower()
         except ValueError:
             return None
         if netloc and not (
@@ -273,13 +347,12 @@ class UrlMap:
             new = self.new_url_of(ident)
             if not new:
                 continue
-            new_path = urlsplit(new).path or "/"
+            new_path = split_url(new).path or "/"
             olds: list[str] = []
             for url in (ident.link, ident.guid):
-                if self._internal_key(url) is not None and upload_relpath(url) is None:
-                    p = urlsplit(url.strip())
-                    if not p.query:
-                        olds.append(p.path or "/")
+                p = self._internal_parts(url)
+                if p is not None and not p.query and upload_relpath(url) is None:
+                    olds.append(p.path or "/")
             olds.append(f"/?p={ident.id}")
             if ident.type == "page":
                 olds.append(f"/?page_id={ident.id}")
@@ -321,7 +394,7 @@ def _keep_first(table: Any, key: Any, value: Any) -> None:
 
 
 def _replace_last_segment(link: str, slug: str) -> str:
-    parts = urlsplit(link)
+    parts = split_url(link)
     segs = parts.path.split("/")
     for i in range(len(segs) - 1, -1, -1):
         if segs[i]:

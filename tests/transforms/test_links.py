@@ -172,3 +172,41 @@ def _upload_relpath_unchecked(url):
         return links.upload_relpath(url)
     finally:
         links._MAY_BE_UPLOAD = saved
+
+
+_URL_PIECES = st.sampled_from([
+    "https://", "http://", "HTTP://", "http:", "https:/", "//", "/", "", "example.com", "www.example.com",
+    "user:pw@", "@", ":8080", ":", "[::1]", "[", "]", "?", "#", "&", "=", "p=5", "a", "b/", "%2F", "%",
+    "\t", "\n", "\r", " ", "\x00", "\x1f", "é", "ä.example", "\u2100", "ｅ", "..", ".", ";x", "mailto:",
+])
+
+
+def _same_as_urlsplit(url):
+    from urllib.parse import urlsplit
+
+    from migrate.transforms.links import split_url
+
+    try:
+        want = urlsplit(url)
+    except ValueError:
+        with pytest.raises(ValueError):
+            split_url(url)
+        return
+    assert split_url(url) == want
+
+
+@given(st.lists(_URL_PIECES, max_size=12).map("".join))
+def test_split_url_is_urlsplit(url):
+    """The shortcut gives urlsplit's answer, or urlsplit's error, for any text."""
+    _same_as_urlsplit(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.com/2010/09/hello/?a=1#top", "http://example.com", "http://example.com?x#y",
+    "https://example.com#f/g?h", "/2010/09/hello/", "/a?b=/c#d?e", "https://ex.com/p:q@r",
+    # what urlsplit removes, strips or checks
+    "http://ex\tample.com/a\nb", "/a\rb", "http://[::1]:80/", "http://[::1/", "https://\u2100.com/",
+    "http://caf\u00e9.com/", "/caf\u00e9/", "http://ex.com/\x00", "HTTPS://Ex.com/",
+])
+def test_split_url_common_shapes(url):
+    _same_as_urlsplit(url)

@@ -58,7 +58,7 @@ from migrate.parallel import can_start_processes, default_workers, parallel_map
 from migrate.readers import halves
 from migrate.threads import build_threads, comment_sort_key, walk
 from migrate.transforms.context import AttachmentInfo, TransformContext
-from migrate.transforms.links import MediaStore, UrlMap, upload_relpath
+from migrate.transforms.links import MediaStore, UrlMap, split_url, upload_relpath
 from migrate.transforms.html_markdown import html_to_markdown
 from migrate.transforms.pipeline import comment_html, to_markdown
 from migrate.transforms.text import visible_text
@@ -425,7 +425,7 @@ class _PatternVotes:
         if not link:
             return
         try:
-            parts = urlsplit(link)
+            parts = split_url(link)
         except ValueError:
             return
         self.totals[ident.type] += 1
