@@ -19,7 +19,7 @@ Embeds made by the block renderer (``<figure class="wp-block-embed"
 data-provider=… data-url=…>``) go through an ``embed`` hook so a writer can
 emit its own form (a Hugo ``{{< youtube >}}``); by default they become the
 URL as an autolink in its own paragraph, which is how WordPress itself stores
-an oEmbed.
+an oEmbed. Either way the caption follows as a paragraph.
 """
 
 from __future__ import annotations
@@ -376,11 +376,11 @@ def _embed(fig: etree._Element, keep: _Passthrough, hook: Optional[EmbedHook]) -
     caption = " ".join(cap_el.itertext()).strip() if cap_el is not None else ""
     custom = hook(provider, url, caption) if hook is not None else None
     if custom is not None:
-        _replace(fig, _placeholder("p", keep.token(custom, True, None)))
-        return
-    link = etree.Element("p")
-    a = etree.SubElement(link, "a", href=url)
-    a.text = url
+        link = _placeholder("p", keep.token(custom, True, None))
+    else:
+        link = etree.Element("p")
+        a = etree.SubElement(link, "a", href=url)
+        a.text = url
     _replace(fig, link)
     if cap_el is not None and caption:
         cap = etree.Element("p")

@@ -141,7 +141,7 @@ def test_embed_marker_default_and_hook():
            '<p><a href="https://youtu.be/abc">https://youtu.be/abc</a></p><figcaption>Cap</figcaption></figure>')
     assert conv(fig) == "<https://youtu.be/abc>\n\nCap\n"
     hooked = conv(fig, embed=lambda p, u, c: "{{< youtube abc >}}" if p == "youtube" else None)
-    assert hooked == "{{< youtube abc >}}\n"
+    assert hooked == "{{< youtube abc >}}\n\nCap\n"  # the hook's form, and the caption still
 
 
 def test_passthrough_inside_list_item_is_indented():

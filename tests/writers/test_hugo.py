@@ -88,3 +88,52 @@ def test_media_beside_post_and_in_static(tmp_path):
     assert "/2024/04/28/welcome-to-the-reading-room/reading-room-interior.jpg" in body
     build(site, tmp_path / "public")
     assert (tmp_path / "public/2024/04/28/welcome-to-the-reading-room/reading-room-interior.jpg").is_file()
+
+
+@pytest.mark.parametrize("url,want", [
+    ("https://www.youtube.com/watch?v=aqz-KE-bpKQ", "aqz-KE-bpKQ"),
+    ("http://youtube.com/watch?v=aqz-KE-bpKQ&feature=youtu.be", "aqz-KE-bpKQ"),
+    ("https://youtu.be/aqz-KE-bpKQ", "aqz-KE-bpKQ"),
+    ("https://www.youtube.com/embed/aqz-KE-bpKQ", "aqz-KE-bpKQ"),
+    ("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ", "aqz-KE-bpKQ"),
+    ("https://m.youtube.com/shorts/_-abc-DEF_1", "_-abc-DEF_1"),
+    # what the shortcode cannot say stays a link: start times, playlists, odd ids, other hosts
+    ("https://youtu.be/aqz-KE-bpKQ?t=30", None),
+    ("https://www.youtube.com/watch?v=aqz-KE-bpKQ&list=PL0", None),
+    ("https://www.youtube.com/watch?v=aqz-KE-bpKQ#t=1m", None),
+    ("https://www.youtube.com/watch?v=vid2", None),
+    ("https://www.youtube.com/playlist?list=PL0", None),
+    ("https://notyoutube.com/watch?v=aqz-KE-bpKQ", None),
+    ("ftp://youtube.com/watch?v=aqz-KE-bpKQ", None),
+])
+def test_youtube_ids(url, want):
+    from migrate.writers.static.hugo import youtube_id
+
+    assert youtube_id(url) == want
+
+
+@pytest.mark.parametrize("url,want", [
+    ("https://vimeo.com/146022717", "146022717"),
+    ("https://player.vimeo.com/video/146022717", "146022717"),
+    ("https://vimeo.com/channels/staffpicks/146022717", "146022717"),
+    ("https://vimeo.com/146022717/0a1b2c3d4e", None),  # unlisted: the hash is needed to play it
+    ("https://vimeo.com/146022717?h=0a1b2c3d4e", None),
+    ("https://vimeo.com/about", None),
+])
+def test_vimeo_ids(url, want):
+    from migrate.writers.static.hugo import vimeo_id
+
+    assert vimeo_id(url) == want
+
+
+def test_embeds_are_hugo_shortcodes_only_for_hugo(tmp_path):
+    """Jekyll has no built-in video tag: there the embed stays the URL, as WordPress stores it."""
+    from tests.validate.wxrgen import item, wxr, write
+
+    src = write(tmp_path, wxr(item(1, content="Intro\n\n[embed]https://youtu.be/aqz-KE-bpKQ[/embed]")))
+    migrate.convert([src], "hugo", tmp_path / "h")
+    migrate.convert([src], "jekyll", tmp_path / "j")
+    hugo_body = (tmp_path / "h/content/posts/item-1/index.md").read_text().split("---\n", 2)[2]
+    assert hugo_body == "\nIntro\n\n{{< youtube aqz-KE-bpKQ >}}\n"
+    jekyll_body = next((tmp_path / "j/_posts").glob("*.md")).read_text().split("---\n", 2)[2]
+    assert jekyll_body.endswith("Intro\n\n<https://youtu.be/aqz-KE-bpKQ>\n")

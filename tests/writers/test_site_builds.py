@@ -204,10 +204,14 @@ def test_jekyll_never_runs_liquid_in_wordpress_text(tmp_path):
     assert "SITE-TITLE-X" not in body
 
 
-def test_hugo_prints_shortcode_lookalikes_literally(tmp_path):
+def test_hugo_prints_shortcode_lookalikes_literally_and_embeds_as_shortcodes(tmp_path):
     post = Post(
         id=8, title="Shortcodes", slug="shortcodes", status="publish",
-        content="<p>Type {{< youtube abc >}} or {{% note %}} or a lone {{< here.</p>",
+        content="<p>Type {{< youtube abc >}} or {{% note %}} or a lone {{< here.</p>\n\n"
+                "[embed]https://www.youtube.com/watch?v=aqz-KE-bpKQ[/embed]\n\n"
+                '[caption id="" align="alignnone" width="640"][embed]https://vimeo.com/146022717[/embed] '
+                "The film night[/caption]\n\n"
+                "[embed]https://youtu.be/aqz-KE-bpKQ?t=30[/embed]",
         date=WPDate("2012-05-01 10:00:00", "2012-05-01 08:00:00"),
     )
     export = in_memory(Site(title="S", link="https://ex.example"), [post])
@@ -219,6 +223,11 @@ def test_hugo_prints_shortcode_lookalikes_literally(tmp_path):
     page = parse(next(public.rglob("shortcodes/index.html")))
     body = page.xpath("string(//div[@class='entry-content'])")
     assert "{{< youtube abc >}}" in body and "{{% note %}}" in body and "{{< here" in body
+    # real embeds became Hugo's players; one with a start time stays a link to keep it
+    players = page.xpath("//div[@class='entry-content']//iframe/@src")
+    assert players == ["https://www.youtube.com/embed/aqz-KE-bpKQ", "https://player.vimeo.com/video/146022717"]
+    assert "The film night" in body
+    assert page.xpath("//div[@class='entry-content']//a/@href")[-1] == "https://youtu.be/aqz-KE-bpKQ?t=30"
 
 
 # ------------------------------------------------------------ a big export

@@ -37,6 +37,7 @@ import json
 import os
 import pickle
 import re
+import secrets
 import sqlite3
 import struct
 from collections import Counter
@@ -357,6 +358,11 @@ class Flavour:
 
     def document(self, fm: dict[str, Any], body: str) -> str:
         return frontmatter.render(fm, self.front_matter) + "\n" + body
+
+    def embed(self, provider: str, url: str) -> Optional[str]:
+        """The generator's own markup for an embedded video or post (a Hugo
+        shortcode), or None for the default: the URL in a paragraph of its own."""
+        return None
 
     def write_comments(self, out: OutputTree, entry: Entry, records: list[dict]) -> None:
         raise NotImplementedError
@@ -1279,7 +1285,8 @@ class _Converter:
             ctx.finding("password-protected", "warning",
                         "the post is password-protected; a static site cannot ask for the password, "
                         "so it was written as a draft")
-        body = to_markdown(post.content or "", ctx)
+        embeds = _Embeds(self.flavour, post.content or "")
+        body = to_markdown(post.content or "", ctx, embed=embeds.hook)
         summary = ""
         if (post.excerpt or "").strip():
             summary = visible_text(post.excerpt)
@@ -1315,7 +1322,7 @@ class _Converter:
             menu_order=post.menu_order,
         )
         fm = self.flavour.front_matter_for(entry, post, data)
-        text = self.flavour.document(fm, self.flavour.body(body))
+        text = self.flavour.document(fm, embeds.put_back(self.flavour.body(body)))
         out.write_text(entry.file, text)
         if records:
             self._cap_depth(entry, records, report)
@@ -1405,6 +1412,38 @@ class _Converter:
             "content_html": html_text.strip(),
         }
 
+
+
+class _Embeds:
+    """Embeds in the flavour's own markup, kept out of the body's escaping.
+
+    The flavour's markup (``{{< youtube … >}}``) is exactly what the body's
+    escaping turns into literal text when a post's own words hold it, so
+    the conversion gets a token and the markup replaces it once the body
+    is escaped.
+    """
+
+    __slots__ = ("flavour", "marks", "prefix")
+
+    def __init__(self, flavour: Flavour, content: str) -> None:
+        self.flavour = flavour
+        self.marks: list[str] = []
+        nonce = secrets.token_hex(4)
+        while nonce in content:
+            nonce = secrets.token_hex(4)
+        self.prefix = f"WPMEMBED{nonce}N"
+
+    def hook(self, provider: str, url: str, caption: str) -> Optional[str]:
+        own = self.flavour.embed(provider, url)
+        if own is None:
+            return None
+        self.marks.append(own)
+        return f"{self.prefix}{len(self.marks) - 1}X"
+
+    def put_back(self, body: str) -> str:
+        for n, own in enumerate(self.marks):
+            body = body.replace(f"{self.prefix}{n}X", own)
+        return body
 
 
 class _Run:

@@ -2,18 +2,78 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Optional
+from urllib.parse import parse_qsl
 
 from slugify import slugify
 
 from migrate.model import Post
 from migrate.output import OutputTree, safe_component
+from migrate.transforms.links import split_url
 from migrate.writers.static import frontmatter
 from migrate.writers.static.core import (
     comments_json, Entry, Flavour, ItemData, Planner, RunState, escape_body_start, hugo_escape, make_writer,
 )
 
 __all__ = ["HugoFlavour", "write"]
+
+
+_YOUTUBE_HOSTS = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
+                            "www.youtube-nocookie.com"})
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_YOUTUBE_PATH = re.compile(r"/(?:embed|shorts|live|v)/([A-Za-z0-9_-]{11})/?")
+#: Query keys of a video URL that say nothing about what is shown (sharing and tracking).
+_IDLE_KEYS = frozenset({"feature", "si", "ab_channel", "app", "pp"})
+_VIMEO_PATH = re.compile(r"/(?:video/|channels/[\w-]+/|groups/[\w-]+/videos/)?(\d+)/?")
+
+
+def youtube_id(url: str) -> Optional[str]:
+    """The video id of a YouTube URL that names one video and nothing more.
+
+    A start time, a playlist or another setting that Hugo's ``youtube``
+    shortcode cannot take answers None, so the URL is kept as it is.
+    """
+    try:
+        parts = split_url(url.strip())
+    except ValueError:
+        return None
+    host = parts.netloc.lower()
+    keys = parse_qsl(parts.query, keep_blank_values=True)
+    if parts.scheme not in ("http", "https") or parts.fragment:
+        return None
+    if host in ("youtu.be", "www.youtu.be"):
+        vid, rest = parts.path[1:].rstrip("/"), keys
+    elif host in _YOUTUBE_HOSTS:
+        m = _YOUTUBE_PATH.fullmatch(parts.path)
+        if m is not None:
+            vid, rest = m.group(1), keys
+        elif parts.path in ("/watch", "/watch/"):
+            vids = [v for k, v in keys if k == "v"]
+            vid, rest = (vids[0] if len(vids) == 1 else ""), [(k, v) for k, v in keys if k != "v"]
+        else:
+            return None
+    else:
+        return None
+    if not _YOUTUBE_ID.fullmatch(vid) or any(k not in _IDLE_KEYS for k, _ in rest):
+        return None
+    return vid
+
+
+def vimeo_id(url: str) -> Optional[str]:
+    """The id of a public Vimeo video URL (one without the hash of an unlisted one)."""
+    try:
+        parts = split_url(url.strip())
+    except ValueError:
+        return None
+    host = parts.netloc.lower()
+    if parts.scheme not in ("http", "https") or parts.fragment or host not in (
+            "vimeo.com", "www.vimeo.com", "player.vimeo.com"):
+        return None
+    if any(k not in _IDLE_KEYS for k, _ in parse_qsl(parts.query, keep_blank_values=True)):
+        return None
+    m = _VIMEO_PATH.fullmatch(parts.path)
+    return m.group(1) if m else None
 
 
 def _toml_str(s: str) -> str:
@@ -42,6 +102,16 @@ class HugoFlavour(Flavour):
         else:
             e.file = f"{base}/index.md"
             e.bundle_dir = base
+
+    def embed(self, provider: str, url: str) -> Optional[str]:
+        """YouTube and Vimeo videos as Hugo's built-in shortcodes (players, not links)."""
+        vid = youtube_id(url)
+        if vid is not None:
+            return "{{< youtube " + vid + " >}}"
+        vid = vimeo_id(url)
+        if vid is not None:
+            return "{{< vimeo " + vid + " >}}"
+        return None
 
     def taxonomy_key(self, tax: str) -> str:
         key = safe_component(slugify(tax, separator="_", allow_unicode=False) or "taxonomy", "taxonomy")
