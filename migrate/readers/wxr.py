@@ -13,6 +13,7 @@ a WXR round trip loses nothing.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator
@@ -670,6 +671,26 @@ def _is_truncation(p: _Pass, exc: etree.XMLSyntaxError) -> bool:
 
 # ---------------------------------------------------------------- export
 
+def stand_in_id(line: int | None, index: int) -> int:
+    """The id an item without one gets: minus its line (plus a billion per earlier file).
+
+    WordPress's importer gives such an item a new id. Ours must be the same
+    whichever part of the file is read first (the halves of a big export
+    are read at once), unique, and never a real post id, hence negative.
+    """
+    return -((line or 0) + index * 1_000_000_000) or -1
+
+
+def _with_stand_in_id(post: Post, index: int, report: Report | None) -> Post:
+    new = stand_in_id(post.source.line, index)
+    if report is not None:
+        report.emit("item-id-missing", "warning",
+                    f"the item has no usable <wp:post_id>; it is item {new} in this conversion "
+                    "(WordPress's importer would give it a new id)",
+                    file=post.source.file, line=post.source.line, item_title=post.title or None)
+    return dataclasses.replace(post, id=new)
+
+
 class WxrExport:
     """The item streams of one or more sources of one site, deduplicated by post id."""
 
@@ -687,6 +708,8 @@ class WxrExport:
         for index, source in enumerate(self.sources):
             for el in iter_item_elements(source, self.options, report):
                 post = parse_item(el, source.name)
+                if post.id <= 0:
+                    post = _with_stand_in_id(post, index, report)
                 first = seen.setdefault(post.id, index)
                 if first != index:
                     if report is not None:

@@ -353,11 +353,12 @@ class UrlMap:
                 p = self._internal_parts(url)
                 if p is not None and not p.query and upload_relpath(url) is None:
                     olds.append(p.path or "/")
-            olds.append(f"/?p={ident.id}")
-            if ident.type == "page":
-                olds.append(f"/?page_id={ident.id}")
-            if ident.type == "attachment":
-                olds.append(f"/?attachment_id={ident.id}")
+            if ident.id > 0:  # not an item the export gave no id (see readers.wxr.stand_in_id)
+                olds.append(f"/?p={ident.id}")
+                if ident.type == "page":
+                    olds.append(f"/?page_id={ident.id}")
+                if ident.type == "attachment":
+                    olds.append(f"/?attachment_id={ident.id}")
             for old in olds:
                 if "?" not in old and path_key(old) == path_key(new_path):
                     continue

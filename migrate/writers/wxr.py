@@ -269,7 +269,7 @@ class Serializer:
             description,
             self.cd("content:encoded", p.content),
             self.cd("excerpt:encoded", p.excerpt),
-            self.text("wp:post_id", str(p.id)),
+            self.text("wp:post_id", str(max(p.id, 0))),  # a stand-in id (negative) was none
             self.cd("wp:post_date", p.date.local),
             self.cd("wp:post_date_gmt", p.date.gmt),
         ]

@@ -107,6 +107,26 @@ def test_same_file_repeated_ids_are_kept(tmp_path):
     assert ids(p) == [7, 7]
 
 
+def test_items_without_an_id_get_stand_in_ids_and_a_finding(tmp_path):
+    """Tools other than WordPress write items without <wp:post_id>; each is its own item."""
+    no_id = item(0).replace("<wp:post_id>0</wp:post_id>", "")
+    text = wxr(item(5) + item(0) + no_id + item(0).replace("<wp:post_id>0<", "<wp:post_id>abc<"))
+    a = write(tmp_path, "a.xml", text)
+    report = migrate.Report()
+    posts = list(migrate.read(a, report=report).posts())
+    lines = [p.source.line for p in posts]
+    assert [p.id for p in posts] == [5, -lines[1], -lines[2], -lines[3]]
+    assert report.counts == {"item-id-missing": 3}
+    assert [f.line for f in report] == lines[1:] and all(f.file == str(a) for f in report)
+    # a later file of a split export: its stand-ins cannot meet the first file's
+    b = write(tmp_path, "b.xml", wxr(item(0)))
+    assert ids([a, b])[-1] == -(1_000_000_000 + lines[0])
+    # written back to WXR, the item has WordPress's "no id" again
+    migrate.convert([a], "wxr", tmp_path / "out.xml")
+    back = (tmp_path / "out.xml").read_text()
+    assert back.count("<wp:post_id>0</wp:post_id>") == 3 and "-" + str(lines[1]) not in back
+
+
 def test_https_namespace_and_wordpress_com_authors(tmp_path):
     ch = "<wp:wp_author><wp:author_login>jo</wp:author_login><wp:author_email>jo@example.com</wp:author_email></wp:wp_author>"
     p = write(tmp_path, "com.xml", wxr(item(1), ns="https://wordpress.org/export/1.2/", channel=ch))

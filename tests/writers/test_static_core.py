@@ -236,7 +236,8 @@ def test_spool_keeps_file_order_first_copy_of_an_id_and_what_this_process_handle
     spool = core._Spool(tmp_path / "spool")
     idents = list(spool.fill([items[0], att, dup, skipped, *items[1:]]))
     spool.done_writing()
-    assert [i.id for i in idents] == [100, 7, 8] + [p.id for p in items[1:]]
+    # every identity, the repeat too (the planner reports it); only the first copy is spooled
+    assert [i.id for i in idents] == [100, 7, 100, 8] + [p.id for p in items[1:]]
     frames = list(spool.frames())
     assert [f[0] for f in frames] == [[("attachment", 7, att.attachment_url), ("comments", 2)], []]
     got = [p for _, where in frames for p in core._read_posts(where)]
@@ -346,6 +347,30 @@ def test_pass_one_falls_back_when_an_id_is_in_both_halves(tmp_path, monkeypatch)
     serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, [src])
     assert not held
     assert serial == halved
+
+
+def test_items_without_ids_are_all_written_in_one_piece_and_in_halves(tmp_path, monkeypatch):
+    from tests.validate.wxrgen import item
+
+    src = _halves_export(tmp_path, extra_items=(item("", slug="no-id-one"), item("", slug="no-id-two")))
+    serial, halved, held = _convert_both_ways(tmp_path, monkeypatch, [src])
+    assert held
+    assert serial == halved
+    written, findings = halved
+    assert "content/posts/no-id-one/index.md" in written and "content/posts/no-id-two/index.md" in written
+    assert sum("item-id-missing" in f for f in findings) == 2
+
+
+def test_a_repeated_id_keeps_the_first_item_and_says_so(tmp_path):
+    from tests.validate.wxrgen import item, wxr, write
+
+    src = write(tmp_path, wxr(item(7, slug="first"), item(7, slug="second"), item(8)))
+    report = migrate.convert([src], "hugo", tmp_path / "out")
+    posts = sorted(p.parent.name for p in (tmp_path / "out/content/posts").rglob("index.md"))
+    assert posts == ["first", "item-8"]
+    assert report.counts.get("item-id-repeated") == 1
+    found, = [f for f in report if f.code == "item-id-repeated"]
+    assert found.item_id == 7 and "post id 7 is used again" in found.message
 
 
 def test_pass_one_falls_back_when_the_cut_is_not_between_items(tmp_path, monkeypatch):

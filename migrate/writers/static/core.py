@@ -507,6 +507,12 @@ class Planner:
         attachment_ids = array("q")
         for ident in identities:
             if not self.identities.add_new(ident.id, ident):
+                if not is_page_of_site(ident.type, ident.status) and ident.type != "attachment":
+                    continue  # neither a page nor a file (a menu item): nothing is lost here
+                self.report.emit("item-id-repeated", "warning",
+                                 f"post id {ident.id} is used again by {ident.type} {ident.title!r}; like "
+                                 "WordPress's importer, the conversion keeps the first item of that id only",
+                                 item_id=ident.id, item_title=html.unescape(ident.title or "") or None)
                 continue
             off = ident.date.offset
             if off is not None:
@@ -987,13 +993,13 @@ class _Spool:
         self._extras: list[tuple] = []
 
     def fill(self, posts: Iterable[Post]) -> Iterator[Identity]:
-        """Spool ``posts`` while yielding their identities (the first of each id only)."""
+        """Spool ``posts`` (the first of each id only) while yielding their identities (all)."""
         seen: set[int] = set()
         for post in posts:
-            if post.id in seen:  # the same item again (split files): the first one is written
+            yield post.identity()  # a repeated id too: the planner reports it
+            if post.id in seen:  # the same id again in one file: the first one is written, as WordPress does
                 continue
             seen.add(post.id)
-            yield post.identity()
             if is_page_of_site(post.type, post.status):
                 self._posts.append(post)
                 if len(self._posts) >= CHUNK_SIZE:
