@@ -197,6 +197,7 @@ def write_ghost(export: Export, output: Path, report: Report, options: Mapping[s
     skipped_types: dict[str, int] = {}
     counts = {"trash": 0, "comments": 0, "private": 0, "password": 0}
     used_slugs: set[str] = set()
+    written_ids: set[int] = set()
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         first = True
@@ -207,6 +208,13 @@ def write_ghost(export: Export, output: Path, report: Report, options: Mapping[s
             if p.status in ("trash", "auto-draft", "inherit"):
                 counts["trash"] += 1
                 continue
+            if p.id in written_ids:  # Ghost's import needs unique ids; WordPress's keeps the first too
+                report.emit("item-id-repeated", "warning",
+                            f"post id {p.id} is used again by {p.type} {p.title!r}; like WordPress's importer, "
+                            "the conversion keeps the first item of that id only",
+                            item_id=p.id, item_title=p.title or None, file=p.source.file, line=p.source.line)
+                continue
+            written_ids.add(p.id)
             counts["comments"] += len(p.comments)
             where = {"item_id": p.id, "item_title": p.title}
             status = _STATUS.get(p.status, "draft")
