@@ -671,24 +671,56 @@ def _is_truncation(p: _Pass, exc: etree.XMLSyntaxError) -> bool:
 
 # ---------------------------------------------------------------- export
 
-def stand_in_id(line: int | None, index: int) -> int:
-    """The id an item without one gets: minus its line (plus a billion per earlier file).
+def stand_in_id(line: int | None, index: int, nth: int = 0) -> int:
+    """The id an item (or comment) without one gets: minus its line, in the usual case.
 
     WordPress's importer gives such an item a new id. Ours must be the same
     whichever part of the file is read first (the halves of a big export
-    are read at once), unique, and never a real post id, hence negative.
+    are read at once, each from the start of a line), unique, and never a
+    real id, hence negative: a billion is added per earlier file of a split
+    export and ten trillion per earlier id-less element on the same line
+    (``nth``; a file written on one line has them all there).
     """
-    return -((line or 0) + index * 1_000_000_000) or -1
+    return -((line or 0) + index * 1_000_000_000 + nth * 10_000_000_000_000) or -1
 
 
-def _with_stand_in_id(post: Post, index: int, report: Report | None) -> Post:
-    new = stand_in_id(post.source.line, index)
-    if report is not None:
-        report.emit("item-id-missing", "warning",
-                    f"the item has no usable <wp:post_id>; it is item {new} in this conversion "
-                    "(WordPress's importer would give it a new id)",
-                    file=post.source.file, line=post.source.line, item_title=post.title or None)
-    return dataclasses.replace(post, id=new)
+class _StandIns:
+    """Stand-in ids for the items and comments of one file that have none."""
+
+    def __init__(self, index: int, report: Report | None) -> None:
+        self.index = index
+        self.report = report
+        self._last: dict[str, tuple[int, int]] = {}  # kind -> (line, how many on it so far)
+
+    def _next(self, kind: str, line: int | None) -> int:
+        last_line, nth = self._last.get(kind, (-1, -1))
+        nth = nth + 1 if line == last_line else 0
+        self._last[kind] = (line or 0, nth)
+        return stand_in_id(line, self.index, nth)
+
+    def item(self, post: Post) -> Post:
+        new = self._next("item", post.source.line)
+        if self.report is not None:
+            self.report.emit("item-id-missing", "warning",
+                             f"the item has no usable <wp:post_id>; it is item {new} in this conversion "
+                             "(WordPress's importer would give it a new id)",
+                             file=post.source.file, line=post.source.line, item_title=post.title or None)
+        return dataclasses.replace(post, id=new)
+
+    def comments(self, post: Post) -> Post:
+        """Comments without a usable id get stand-ins too: two of them are two comments."""
+        comments = []
+        for c in post.comments:
+            if c.id <= 0:
+                new = self._next("comment", c.source.line)
+                if self.report is not None:
+                    self.report.emit("comment-id-missing", "warning",
+                                     f"the comment has no usable <wp:comment_id>; it is comment {new} in this "
+                                     "conversion (no other comment can reply to it)", file=c.source.file,
+                                     line=c.source.line, item_id=post.id, item_title=post.title or None)
+                c = dataclasses.replace(c, id=new)
+            comments.append(c)
+        return dataclasses.replace(post, comments=tuple(comments))
 
 
 class WxrExport:
@@ -706,10 +738,13 @@ class WxrExport:
         # id (validate reports it); split exports repeat items between files.
         seen: dict[int, int] = {}
         for index, source in enumerate(self.sources):
+            stand_ins = _StandIns(index, report)
             for el in iter_item_elements(source, self.options, report):
                 post = parse_item(el, source.name)
                 if post.id <= 0:
-                    post = _with_stand_in_id(post, index, report)
+                    post = stand_ins.item(post)
+                if post.comments and any(c.id <= 0 for c in post.comments):
+                    post = stand_ins.comments(post)
                 first = seen.setdefault(post.id, index)
                 if first != index:
                     if report is not None:

@@ -239,7 +239,7 @@ class Serializer:
 
     def comment(self, c: Comment, where: dict) -> str:
         known = [
-            self.text("wp:comment_id", str(c.id)),
+            self.text("wp:comment_id", str(max(c.id, 0))),  # a stand-in id (negative) was none
             self.cd("wp:comment_author", c.author),
             self.cd("wp:comment_author_email", c.author_email),
             self.text("wp:comment_author_url", c.author_url),

@@ -118,6 +118,9 @@ def test_items_without_an_id_get_stand_in_ids_and_a_finding(tmp_path):
     assert [p.id for p in posts] == [5, -lines[1], -lines[2], -lines[3]]
     assert report.counts == {"item-id-missing": 3}
     assert [f.line for f in report] == lines[1:] and all(f.file == str(a) for f in report)
+    # items written on one line (a minified export) are told apart too
+    one_line = write(tmp_path, "one-line.xml", wxr(item(0) + item(0)).replace("\n", " "))
+    assert ids(one_line) == [-1, -10_000_000_000_001]
     # a later file of a split export: its stand-ins cannot meet the first file's
     b = write(tmp_path, "b.xml", wxr(item(0)))
     assert ids([a, b])[-1] == -(1_000_000_000 + lines[0])
@@ -125,6 +128,21 @@ def test_items_without_an_id_get_stand_in_ids_and_a_finding(tmp_path):
     migrate.convert([a], "wxr", tmp_path / "out.xml")
     back = (tmp_path / "out.xml").read_text()
     assert back.count("<wp:post_id>0</wp:post_id>") == 3 and "-" + str(lines[1]) not in back
+
+
+def test_comments_without_an_id_get_stand_in_ids_and_a_finding(tmp_path):
+    from tests.validate.wxrgen import comment
+
+    no_id = comment(0).replace("<wp:comment_id>0</wp:comment_id>", "")
+    p = write(tmp_path, "c.xml", wxr(item(1, extra=comment(4) + no_id + comment(0) + comment(5, parent=4))))
+    report = migrate.Report()
+    post, = migrate.read(p, report=report).posts()
+    lines = [c.source.line for c in post.comments]
+    assert lines[1] == lines[2]  # written on one line: the second on that line is told apart
+    assert [c.id for c in post.comments] == [4, -lines[1], -(lines[2] + 10_000_000_000_000), 5]
+    assert [c.parent for c in post.comments] == [0, 0, 0, 4]
+    assert report.counts == {"comment-id-missing": 2}
+    assert [f.line for f in report] == lines[1:3] and {f.item_id for f in report} == {1}
 
 
 def test_https_namespace_and_wordpress_com_authors(tmp_path):
