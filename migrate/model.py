@@ -12,6 +12,7 @@ turning it into Markdown is a transform a writer asks for.
 
 from __future__ import annotations
 
+import email.utils
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field, fields, replace
@@ -77,6 +78,30 @@ def parse_wp_date(value: str | None) -> datetime | None:
 def date_text(d: datetime, sep: str = " ") -> str:
     """``YYYY-MM-DD HH:MM:SS``, four-digit year included: glibc's ``%Y`` writes year 12 as "12"."""
     return d.isoformat(sep, "seconds")[:19]
+
+
+def pub_date_as_wp(pub: str) -> "WPDate | None":
+    """An RSS ``pubDate`` (``Wed, 04 Mar 2009 09:03:00 +0100``) as a WordPress date pair.
+
+    An ISO date is taken too. A zone of ``-0000`` (unknown), or none, gives
+    the local time only. None when the text is no date.
+    """
+    try:
+        dt = email.utils.parsedate_to_datetime(pub.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        try:  # some exporters write an ISO date there ("2009-03-04")
+            dt = datetime.fromisoformat(pub.strip())
+        except ValueError:
+            return None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        return WPDate(date_text(dt), "")
+    try:
+        gmt = date_text(dt.astimezone(timezone.utc))
+    except OverflowError:  # at the edge of the calendar
+        gmt = ""
+    return WPDate(date_text(dt.replace(tzinfo=None)), gmt)
 
 
 def _utc_offset(local: datetime | None, gmt: datetime | None) -> timedelta | None:
@@ -296,6 +321,17 @@ class Post:
     def meta_values(self, key: str) -> list[str]:
         return [v for k, v in self.meta if k == key]
 
+    def dated(self) -> WPDate:
+        """The item's date, or, when it has none, its RSS ``pubDate`` as one.
+
+        WordPress always writes ``wp:post_date``; exports made by other tools
+        may give only ``pubDate`` (RFC 822), which is then the only date the
+        item has. The raw :attr:`date` stays as read, for a faithful round trip.
+        """
+        if self.date.aware() is not None or not self.pub_date:
+            return self.date
+        return pub_date_as_wp(self.pub_date) or self.date
+
     def meta_value(self, key: str, default: str | None = None) -> str | None:
         for k, v in self.meta:
             if k == key:
@@ -334,7 +370,7 @@ class Post:
             link=self.link,
             guid=self.guid,
             parent=self.parent,
-            date=self.date,
+            date=self.date if self.date.aware() is not None or not self.pub_date else self.dated(),
             attachment_url=self.attachment_url,
             old_slugs=tuple(self.meta_values("_wp_old_slug")),
             line=self.source.line,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from migrate.model import Post, WPDate, date_text, parse_wp_date
+from migrate.model import Post, WPDate, date_text, parse_wp_date, pub_date_as_wp
 from tests import strategies
 
 _PATTERN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*$")
@@ -134,3 +134,31 @@ def test_records_pickle_to_equal_records(post):
         assert type(c) is type(d) is model.Comment and c.date == d.date
     with pytest.raises(FrozenInstanceError):
         got.title = "changed"  # still the frozen record it was
+
+
+@pytest.mark.parametrize("pub,want", [
+    ("Wed, 04 Mar 2009 09:03:00 +0000", WPDate("2009-03-04 09:03:00", "2009-03-04 09:03:00")),
+    ("Wed, 04 Mar 2009 09:03:00 -0800", WPDate("2009-03-04 09:03:00", "2009-03-04 17:03:00")),
+    ("Wed, 04 Mar 2009 09:03:00 GMT", WPDate("2009-03-04 09:03:00", "2009-03-04 09:03:00")),
+    ("Wed, 04 Mar 2009 09:03:00 -0000", WPDate("2009-03-04 09:03:00", "")),  # zone unknown
+    ("2009-03-12", WPDate("2009-03-12 00:00:00", "")),
+    ("2009-03-12T10:00:00+02:00", WPDate("2009-03-12 10:00:00", "2009-03-12 08:00:00")),
+    ("", None), ("yesterday", None), ("Wed, 32 Mar 2009 09:03:00 +0000", None),
+])
+def test_pub_date_as_wp(pub, want):
+    assert pub_date_as_wp(pub) == want
+
+
+def test_an_item_without_dates_is_dated_by_its_pub_date_for_converters_only():
+    p = Post(1, pub_date="Wed, 04 Mar 2009 09:03:00 -0800")
+    assert p.date == WPDate()  # as read: a round trip writes no date it did not have
+    assert p.identity().date == p.dated() == WPDate("2009-03-04 09:03:00", "2009-03-04 17:03:00")
+    dated = Post(2, pub_date="Wed, 04 Mar 2009 09:03:00 +0000", date=WPDate("2010-01-01 10:00:00", ""))
+    assert dated.identity().date == dated.date  # its own date wins
+    assert Post(3, pub_date="soon").identity().date == WPDate()
+
+
+@given(st.text(max_size=40))
+def test_pub_date_as_wp_never_raises(text):
+    got = pub_date_as_wp(text)
+    assert got is None or got.aware() is not None

@@ -272,12 +272,16 @@ def _tokens_of(path: str, slug: str, date: Optional[datetime]) -> Optional[str]:
     return "/" + "/".join(out) + ("/" if path.endswith("/") else "")
 
 
+#: The date an item of a dated kind gets when the export gives it none (reported).
+NO_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def fill_pattern(pattern: str, slug: str, date: Optional[datetime]) -> str:
     def tok(m: re.Match[str]) -> str:
         t = m.group(0)
         if t == ":slug":
             return slug
-        d = date or datetime(1970, 1, 1, tzinfo=timezone.utc)
+        d = date or NO_DATE
         return {":year": f"{d.year:04d}", ":month": f"{d.month:02d}", ":day": f"{d.day:02d}"}[t]
 
     return re.sub(r":(?:year|month|day|slug)", tok, pattern)
@@ -579,14 +583,22 @@ class Planner:
             if kind == "custom":
                 custom.add(i.type)
             date = i.date.aware(self.fallback_offset)
+            if kind != "page" and i.status == "publish":
+                votes.add(i, date)
+            if date is None and kind != "page":
+                # a dated archive needs one: the generator would file it under year 1 (Hugo)
+                # or leave it unpublished (Jekyll), and its URL would not be the planned one
+                date = NO_DATE
+                self.report.emit("date-missing", "warning",
+                                 "the item has no date (no wp:post_date, no pubDate); it was dated "
+                                 f"{NO_DATE.date().isoformat()} to have a place in the archive and a URL",
+                                 item_id=i.id, item_title=html.unescape(i.title or "") or None)
             draft = i.status in ("draft", "pending", "private")
             # the slug starts as its base; _assign_slugs makes it unique
             self.entries[i.id] = Entry(
                 id=i.id, type=i.type, status=i.status, kind=kind, slug=self.base_slug(i), segments=(),
                 title=html.unescape(i.title or ""), date=date, draft=draft,
             )
-            if kind != "page" and i.status == "publish":
-                votes.add(i, date)
         for what, n in sorted(self.skipped.items()):
             self.report.emit("item-skipped", "notice",
                              f"{n} item(s) with {what} are not pages of a static site and were not written")

@@ -61,13 +61,7 @@ class PelicanFlavour(Flavour):
 
     def front_matter_for(self, e: Entry, post: Post, d: ItemData) -> dict[str, Any]:
         fm: dict[str, Any] = {"Title": _one_line(d.title) or e.slug}
-        date = d.date
-        if date is None and e.kind == "post":
-            date = d.modified or datetime.fromisoformat("1970-01-01T00:00:00+00:00")
-            if self.report is not None:
-                self.report.emit("date-missing", "warning",
-                                 "the item has no date; Pelican needs one, so it was dated "
-                                 f"{pelican_date(date)}", item_id=e.id, item_title=e.title)
+        date = d.date  # a post always has one (the plan dates an undated one, and says so)
         if date is not None:
             fm["Date"] = pelican_date(date)
         if d.modified is not None and date is not None and d.modified > date:
