@@ -753,6 +753,10 @@ class SiteValidator:
         if slug:
             self.known_slugs.append(hash(unquote(slug).lower()))
         self._dates(dates, idx, where)
+        if not any(k in ("wp:post_date", "wp:post_date_gmt") for k, _, _ in dates):
+            emit("date-missing", "the item has neither <wp:post_date> nor <wp:post_date_gmt>; the importer "
+                 "dates it at the moment of the import (converters use its <pubDate> when it has one)",
+                 line=line, **where)
         if creator is not None and self.declares_authors and creator not in self.authors:
             msg = ("dc:creator is empty" if not creator else f"dc:creator '{creator}' is not a declared author")
             same = [a for a in self.authors if a.lower() == creator.lower()] if creator else []
@@ -1065,6 +1069,9 @@ class SiteValidator:
         elif e_date is not None or e_gmt is not None:
             e, k = (e_date, "wp:comment_date") if e_date is not None else (e_gmt, "wp:comment_date_gmt")
             self._dates([(k, e.text or "", e.sourceline)], idx, where)
+        else:
+            emit("date-missing", "the comment has neither <wp:comment_date> nor <wp:comment_date_gmt>; "
+                 "the importer dates it at the moment of the import", line=cline, **where)
         if approved is not None and approved not in KNOWN_APPROVAL:
             emit("comment-approval-unknown", f"comment_approved {approved!r} is not one of "
                  f"{', '.join(KNOWN_APPROVAL)}; converters cannot tell whether the comment is public",
@@ -1075,9 +1082,13 @@ class SiteValidator:
             m = _INT.match(cid_text or "")
             cid = int(m.group(1)) if m else 0
         if not 0 < cid < _I64 or not 0 <= parent < _I64:
-            bad = cid_text if not 0 < cid < _I64 else f"parent {parent}"
-            emit("comment-id-invalid", f"the comment id {str(bad).strip()!r} is not a positive integer "
-                 "a database can hold; the comment cannot be threaded", line=cid_line or parent_line, **where)
+            if cid_text is None:
+                what = "the comment has no <wp:comment_id>"
+            else:
+                bad = cid_text if not 0 < cid < _I64 else f"parent {parent}"
+                what = f"the comment id {str(bad).strip()!r} is not a positive integer a database can hold"
+            emit("comment-id-invalid", f"{what}; the comment cannot be threaded", line=cid_line or parent_line,
+                 **where)
             return
         ci = len(self.c_ids)
         first = self.c_index.first(cid, ci)

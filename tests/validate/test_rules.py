@@ -65,6 +65,9 @@ CASES: dict[str, tuple[object, object]] = {
     "date-invalid": (wxr(item(1, date="2021-02-30 10:00:00")),
                      wxr(item(1, date="2021-02-28 10:00:00", gmt="2021-02-28 08:00:00"),
                          item(2, status="draft", gmt="0000-00-00 00:00:00"))),
+    "date-missing": (wxr(re.sub(r"<wp:post_date(_gmt)?>.*?</wp:post_date(_gmt)?>", "", item(1))),
+                     wxr(item(1), re.sub(r"<wp:post_date>.*?</wp:post_date>", "", item(2)),
+                         item(3, comments=(comment(1),)))),
     # majority +02:00; +03:00 is daylight saving (accepted), +05:00 is not
     "date-offset-mismatch": (
         wxr(item(1), item(2), item(3), item(4, date="2020-01-01 15:00:00", gmt="2020-01-01 10:00:00")),
