@@ -80,6 +80,24 @@ def test_every_page_of_every_export_is_written_once(sample_sites, corpus_sites):
         assert len(shown) - len(got) <= built.counts.get("item-id-repeated", 0), (name, flavour)
 
 
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_an_export_written_by_another_tool_keeps_every_post_and_comment(sample_sites, flavour):
+    """samples/third-party.xml: no post or comment ids, a pubDate as the only date, no date at all,
+    a comment without a date, a reply to a lost comment, a repeated id."""
+    built = sample_sites[("third-party", flavour)]
+    built.check()
+    for path in ("2009/03/hall-reopens", "2009/03/march-minutes", "2009/06/picnic", "1970/01/undated-notice",
+                 "about"):
+        assert (built.public / path / "index.html").is_file(), (flavour, path)
+    page = parse(built.public / "2009/03/hall-reopens/index.html")
+    authors = [a.strip() for a in page.xpath("//*[contains(@class, 'comment-author')]//text()") if a.strip()]
+    assert sorted(authors) == ["Ana", "Dmitri", "Rosa"], flavour
+    assert built.counts["date-missing"] == 1 and built.counts["item-id-repeated"] == 1
+    read = migrate.Report()
+    assert len(list(migrate.read(sample_inputs()["third-party"], report=read).posts())) == 6
+    assert read.counts == {"item-id-missing": 4, "comment-id-missing": 2}
+
+
 def test_refused_samples_are_not_converted(tmp_path):
     for name in ("not-wxr.xml", "doctype-entity.xml"):
         with pytest.raises(migrate.InputError):
