@@ -194,7 +194,7 @@ def write_disqus(
             chosen = select_comments(post, pingbacks=pingbacks, which=which, report=report)
             if not chosen:
                 continue
-            fallback = post.date.offset
+            fallback = post.dated().offset
             link = post.link or f"{home}/?p={post.id}"
             parts = [
                 "\t<item>\n",
@@ -202,7 +202,7 @@ def write_disqus(
                 f"\t\t<link>{_esc(link)}</link>\n",
                 f"\t\t<content:encoded>{_cdata(post.content)}</content:encoded>\n",
                 f"\t\t<dsq:thread_identifier>{_esc(thread_identifier(post, home, identifier))}</dsq:thread_identifier>\n",
-                f"\t\t<wp:post_date_gmt>{gmt_string(post.date)}</wp:post_date_gmt>\n",
+                f"\t\t<wp:post_date_gmt>{gmt_string(post.dated())}</wp:post_date_gmt>\n",
                 f"\t\t<wp:comment_status>{_esc(post.comment_status or 'open')}</wp:comment_status>\n",
             ]
             parts += [_comment_xml(c, parent, fallback) for c, parent in chosen]

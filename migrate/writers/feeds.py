@@ -121,7 +121,7 @@ class _Feed:
 
     def updated(self, p: Post) -> str | None:
         d = rfc3339(p.modified) if p.modified else None
-        d = d or rfc3339(p.date)
+        d = d or rfc3339(p.dated())
         if d:
             dt = datetime.fromisoformat(d)
             if self.latest is None or dt > self.latest:
@@ -160,7 +160,7 @@ def write_atom(export: Export, output: Path, options: Mapping[str, Any], report:
                 f"<link rel=\"alternate\" type=\"text/html\" href={_a(link)}/>",
                 f"<updated>{updated}</updated>",
             ]
-            published = rfc3339(p.date)
+            published = rfc3339(p.dated())
             if published:
                 parts.append(f"<published>{published}</published>")
             parts.append(f"<author><name>{_x(name)}</name></author>")
@@ -175,7 +175,7 @@ def write_atom(export: Export, output: Path, options: Mapping[str, Any], report:
             parts.append("</entry>\n")
             spool.write("".join(parts))
             cids = {c.id: f"{link}#comment-{c.id}" for c, _ in shown}
-            fallback = p.date.offset
+            fallback = p.dated().offset
             for c, parent in shown:
                 cid = cids[c.id]
                 ref, href = (cids[parent], cids[parent]) if parent else (pid, link)
@@ -240,7 +240,7 @@ def write_jsonfeed(export: Export, output: Path, options: Mapping[str, Any], rep
             }
             if p.excerpt.strip():
                 item["summary"] = p.excerpt
-            published = rfc3339(p.date)
+            published = rfc3339(p.dated())
             if published:
                 item["date_published"] = published
             modified = rfc3339(p.modified) if p.modified else None
@@ -255,7 +255,7 @@ def write_jsonfeed(export: Export, output: Path, options: Mapping[str, Any], rep
             if thumb is not None and feed.attachments.lookup(thumb):
                 item["image"] = feed.attachments.lookup(thumb).url  # type: ignore[union-attr]
             if feed.with_comments:
-                fallback = p.date.offset
+                fallback = p.dated().offset
                 comments = []
                 for c, parent in feed.comments(p):
                     a: dict[str, Any] = {"name": c.author or "Anonymous"}

@@ -244,7 +244,7 @@ def write_ghost(export: Export, output: Path, report: Report, options: Mapping[s
                             f"the excerpt has {len(excerpt)} characters; Ghost allows {EXCERPT_MAX}, "
                             "so it was cut", **where)
                 excerpt = truncate(excerpt, EXCERPT_MAX)
-            created = ghost_date(p.date) or ghost_date(p.modified) or None
+            created = ghost_date(p.dated()) or ghost_date(p.modified) or None
             updated = ghost_date(p.modified) or created
             pid = str(p.id)
             row = {

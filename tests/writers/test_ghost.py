@@ -111,3 +111,23 @@ def test_dates_at_the_edge_of_the_calendar_do_not_stop_the_export():
 
     assert ghost_date(WPDate("0001-01-01 00:00:00", ""), timedelta(hours=1)) == "0001-01-01T00:00:00.000Z"
     assert ghost_date(WPDate("2012-05-01 10:00:00", ""), timedelta(hours=1)) == "2012-05-01T09:00:00.000Z"
+
+
+def test_a_post_with_only_a_pub_date_is_dated_by_it_in_ghost_disqus_and_feeds(tmp_path):
+    """Exports from other tools: the RSS pubDate is the post's only date."""
+    import feedparser
+
+    import migrate
+
+    post = Post(3, title="Only pubDate", slug="only", status="publish", pub_date="Wed, 04 Mar 2009 09:03:00 -0800",
+                comments=(Comment(1, author="Ann", content="Hello there, a long enough comment.",
+                                  date=WPDate("2009-03-05 10:00:00", "2009-03-05 18:00:00")),))
+    export = in_memory(_site(), [post])
+    migrate.write(export, "ghost", tmp_path / "g.json")
+    ghost = json.loads((tmp_path / "g.json").read_text())["db"][0]["data"]["posts"][0]
+    assert ghost["published_at"] == ghost["created_at"] == "2009-03-04T17:03:00.000Z"
+    migrate.write(export, "disqus", tmp_path / "d.xml")
+    assert "<wp:post_date_gmt>2009-03-04 17:03:00</wp:post_date_gmt>" in (tmp_path / "d.xml").read_text()
+    migrate.write(export, "atom", tmp_path / "a.xml")
+    entry, = feedparser.parse(str(tmp_path / "a.xml")).entries
+    assert entry.published == "2009-03-04T09:03:00-08:00"
