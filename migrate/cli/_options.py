@@ -12,7 +12,7 @@ inputs_argument = click.argument(
 
 recover_option = click.option(
     "--recover", is_flag=True,
-    help="Repair what can be repaired (control characters, stray '&', a truncated end) and report each repair.",
+    help="Repair what can be repaired (control characters, stray '&', HTML entities, a truncated end) and report each repair.",
 )
 
 

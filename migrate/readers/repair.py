@@ -1,8 +1,9 @@
 """Byte-level repairs for exports that are almost XML (``--recover``).
 
 Real exporters write characters XML 1.0 forbids (C0 controls, U+FFFE/U+FFFF)
-into CDATA, and old ones wrote raw ``&`` into URLs. This stream fixes exactly
-those, line by line, and reports every repair with its line, so nothing is
+into CDATA, and old ones wrote raw ``&`` into URLs; other tools' exports hold
+HTML's named entities (``&nbsp;``, ``&eacute;``), which XML does not define.
+This stream fixes exactly those, line by line, and reports every repair with its line, so nothing is
 changed silently. CDATA sections and comments are tracked across lines: a
 ``&`` inside CDATA is legal and left alone.
 """
@@ -11,19 +12,22 @@ from __future__ import annotations
 
 import io
 import re
+from html.entities import html5 as _HTML5
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 # C0 controls except TAB, LF, CR; and the UTF-8 forms of U+FFFE / U+FFFF.
 _ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
-_AMP_OK = re.compile(rb"&(?:[A-Za-z_:][A-Za-z0-9_.:-]*|#[0-9]+|#x[0-9A-Fa-f]+);")
+_AMP_OK = re.compile(rb"&(?:([A-Za-z_:][A-Za-z0-9_.:-]*)|#[0-9]+|#x[0-9A-Fa-f]+);")
+#: The entities XML itself defines.
+_XML_ENTITIES = frozenset((b"amp", b"lt", b"gt", b"quot", b"apos"))
 _MARKERS = re.compile(rb"<!\[CDATA\[|\]\]>|<!--|-->|&")
 
 
 @dataclass
 class Repair:
     line: int
-    kind: str  # "control-char" | "stray-ampersand" | "invalid-utf8"
+    kind: str  # "control-char" | "stray-ampersand" | "html-entity" | "invalid-utf8"
     detail: str
 
 
@@ -74,7 +78,7 @@ class RepairStream(io.RawIOBase):
     def _fix_ampersands(self, line: bytes, lineno: int) -> bytes:
         out = bytearray()
         pos = 0
-        fixed = 0
+        fixed = entities = 0
         for m in _MARKERS.finditer(line):
             tok = m.group()
             if self._mode == "cdata":
@@ -89,14 +93,29 @@ class RepairStream(io.RawIOBase):
                 self._mode = "cdata"
             elif tok == b"<!--":
                 self._mode = "comment"
-            elif tok == b"&" and not _AMP_OK.match(line, m.start()):
-                out += line[pos:m.start()] + b"&amp;"
-                pos = m.end()
-                fixed += 1
-        if not fixed:
+            elif tok == b"&":
+                ref = _AMP_OK.match(line, m.start())
+                name = ref.group(1) if ref is not None else None
+                if ref is not None and (name is None or name in _XML_ENTITIES):
+                    continue  # a character reference, or one of XML's own entities
+                text = _HTML5.get(name.decode("ascii") + ";") if name is not None else None
+                if text is not None:  # HTML's entity: the same characters as references
+                    out += line[pos:m.start()] + "".join(f"&#{ord(ch)};" for ch in text).encode("ascii")
+                    pos = ref.end()
+                    entities += 1
+                else:
+                    out += line[pos:m.start()] + b"&amp;"
+                    pos = m.end()
+                    fixed += 1
+        if not fixed and not entities:
             return line
         out += line[pos:]
-        self.repairs.append(Repair(lineno, "stray-ampersand", f"escaped {fixed} bare '&'"))
+        if fixed:
+            self.repairs.append(Repair(lineno, "stray-ampersand", f"escaped {fixed} bare '&'"))
+        if entities:
+            self.repairs.append(Repair(lineno, "html-entity",
+                                       f"wrote {entities} HTML entity reference(s) XML does not define "
+                                       "as character references"))
         return bytes(out)
 
 

@@ -158,6 +158,7 @@ def check_prologue(source: InputSource) -> str:
 # ---------------------------------------------------------------- parsing
 
 def _iterparse(stream: BinaryIO, events: tuple[str, ...], tag: str | None = None):
+    etree.clear_error_log()  # the log is the thread's: what it holds must be this parse's (syntax_error_at)
     return etree.iterparse(
         stream,
         events=events,
@@ -176,6 +177,25 @@ def clean_message(exc: etree.XMLSyntaxError) -> str:
     """libxml2's message on one line, without the text it quotes."""
     msg = (exc.msg or str(exc)).strip().splitlines()[0] if (exc.msg or str(exc)).strip() else "syntax error"
     return re.sub(r", line \d+, column \d+$", "", msg)[:200]
+
+
+def syntax_error_at(exc: etree.XMLSyntaxError) -> tuple[int | None, int | None, str]:
+    """(line, column, message) of a parse error.
+
+    Some errors (an undefined entity, as entities are left unresolved) come
+    out as "no element found" at 0:0; the parser's log then holds the real
+    one, with its place: the last fatal one (the log is the thread's, and
+    parsers here clear it before they start).
+    """
+    line, col = exc.position if exc.position else (exc.lineno, exc.offset)
+    msg = clean_message(exc)
+    if not line:
+        fatal = next((e for e in reversed(list(getattr(exc, "error_log", ())))
+                      if e.level_name == "FATAL" and e.line), None)
+        if fatal is not None:
+            line, col = fatal.line, fatal.column
+            msg = re.sub(r"\s+", " ", fatal.message or "").strip()[:200] or msg
+    return line, col, msg
 
 
 class _Pass:
@@ -197,11 +217,10 @@ class _Pass:
         self.raw.close()
 
     def error(self, exc: etree.XMLSyntaxError) -> InputError:
-        line, col = exc.position if exc.position else (exc.lineno, exc.offset)
-        msg = clean_message(exc)
+        line, col, msg = syntax_error_at(exc)
         hint = ""
         if not self.options.recover:
-            hint = " (run with --recover to repair control characters, stray '&' and truncated files)"
+            hint = " (run with --recover to repair control characters, stray '&', HTML entities and truncated files)"
         return InputError(f"not well-formed XML: {msg}{hint}", file=self.source.name, line=line, column=col)
 
 
@@ -597,6 +616,7 @@ def _report_repairs(p: _Pass, report: Report) -> None:
     for r in p.repaired.repairs:
         code = {"control-char": "xml-invalid-char-repaired",
                 "stray-ampersand": "xml-stray-ampersand-repaired",
+                "html-entity": "xml-html-entity-repaired",
                 "invalid-utf8": "xml-invalid-utf8-repaired"}[r.kind]
         report.emit(code, "warning", f"repaired: {r.detail}", file=p.source.name, line=r.line)
 
@@ -662,7 +682,7 @@ def _report_trailing(channel: etree._Element, source: InputSource, report: Repor
 
 def _is_truncation(p: _Pass, exc: etree.XMLSyntaxError) -> bool:
     """An error at the very end of the input means the file was cut short."""
-    line = exc.position[0] if exc.position else exc.lineno
+    line = syntax_error_at(exc)[0]
     total = p.repaired.lines if p.repaired is not None else None
     if total is None:
         return False

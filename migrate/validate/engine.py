@@ -36,7 +36,9 @@ from lxml import etree
 from migrate.errors import Finding, InputError, Severity, UnsafeInputError
 from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE, parse_wp_date
 from migrate.readers.sources import InputSource, sources_for
-from migrate.readers.wxr import KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, tag_key
+from migrate.readers.wxr import (
+    KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, syntax_error_at, tag_key,
+)
 from migrate.transforms.links import host_key, path_key
 from migrate.readers import halves
 from migrate.validate.config import Config
@@ -373,6 +375,7 @@ class SiteValidator:
         has_wp = False
         channel_line = 1
         try:
+            etree.clear_error_log()  # see readers.wxr.syntax_error_at
             ctx = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
                                   load_dtd=False, huge_tree=True, remove_blank_text=False)
             for event, el in ctx:
@@ -417,7 +420,8 @@ class SiteValidator:
                             h.blog_path = parts.path.rstrip("/")
                 el.clear(keep_tail=True)
         except etree.XMLSyntaxError as exc:
-            self._not_well_formed(name, exc.msg or str(exc), *(exc.position or (exc.lineno, exc.offset)))
+            line, column, msg = syntax_error_at(exc)
+            self._not_well_formed(name, msg, line, column)
             return _Header(False)
         finally:
             stream.close()

@@ -212,6 +212,21 @@ def test_not_wxr(tmp_path, text, message):
     assert message in str(err.value) and str(p) in str(err.value)
 
 
+def test_html_entities_are_named_at_their_place_and_repaired_on_request(tmp_path):
+    """Other tools write HTML's named entities outside CDATA; XML knows five."""
+    text = wxr(item(1, title="Caf&eacute;&nbsp;night &amp; day &bogus; &#233;"))
+    p = write(tmp_path, "e.xml", text)
+    line = text.splitlines().index(next(l for l in text.splitlines() if "&eacute;" in l)) + 1
+    with pytest.raises(InputError) as err:
+        list(migrate.read(p).posts())
+    assert f"e.xml:{line}:" in str(err.value) and "Entity 'eacute' not defined" in str(err.value)
+    report = migrate.Report()
+    post, = migrate.read(p, recover=True, report=report).posts()
+    assert post.title == "Caf\u00e9\u00a0night & day &bogus; \u00e9"
+    assert report.counts == {"xml-html-entity-repaired": 1, "xml-stray-ampersand-repaired": 1}
+    assert {f.line for f in report} == {line}
+
+
 def test_doctype_is_refused_before_parsing(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")

@@ -230,3 +230,12 @@ def test_rule_codes_are_stable_kebab_case():
 
 def test_cdata_helper_roundtrip():
     assert cdata("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>"
+
+
+def test_an_undefined_entity_is_found_at_its_place(tmp_path: Path):
+    """libxml2 reports it as "no element found" at 0:0 unless its log is read."""
+    doc = wxr(item(1), item(2, link="https://example.org/caf&eacute;/"))
+    res = validate(_paths(tmp_path, doc))
+    f, = [f for f in res.findings if f.code == "xml-not-well-formed"]
+    assert f.line == _position(doc, b"&eacute;")[0] and f.column
+    assert "Entity 'eacute' not defined" in f.message
