@@ -264,21 +264,16 @@ class UrlMap:
 
     def new_url_of(self, ident: Identity) -> Optional[str]:
         cache = self._new_cache
-        if ident.id not in cache:
-            if len(cache) >= _NEW_CACHE_SIZE:  # bounded: the map may be as big as the site
-                cache.clear()
-            cache[ident.id] = self._new_url(ident)
-        return cache[ident.id]
+        if ident.id in cache:
+            return cache[ident.id]
+        return _remember(cache, ident.id, self._new_url(ident))
 
     def resolve(self, url: str) -> Optional[str]:
         """New URL for an old internal URL, keeping its fragment and other query keys."""
         memo = self._resolved
         if url in memo:
             return memo[url]
-        if len(memo) >= _NEW_CACHE_SIZE:
-            memo.clear()
-        memo[url] = new = self._resolve(url)
-        return new
+        return _remember(memo, url, self._resolve(url))
 
     def _resolve(self, url: str) -> Optional[str]:
         ident = self.identity(url)
@@ -305,10 +300,7 @@ class UrlMap:
         memo = self._media_found
         if url in memo:
             return memo[url]
-        if len(memo) >= _NEW_CACHE_SIZE:
-            memo.clear()
-        memo[url] = found = self._find_media(url)
-        return found
+        return _remember(memo, url, self._find_media(url))
 
     def _find_media(self, url: str) -> Optional[tuple[Optional[Identity], str]]:
         rel = upload_relpath(url)
@@ -368,6 +360,14 @@ class UrlMap:
             new = self.new_url_of(self._by_id[aid])
             if new and first_time(old):
                 yield old, new
+
+
+def _remember(memo: dict, key: Any, value: Any) -> Any:
+    """Keep ``value`` under ``key`` in a bounded memo (the map may be as big as the site)."""
+    if len(memo) >= _NEW_CACHE_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _first_time(seen: Any) -> Callable[[str], bool]:
