@@ -328,7 +328,7 @@ class Post:
         may give only ``pubDate`` (RFC 822), which is then the only date the
         item has. The raw :attr:`date` stays as read, for a faithful round trip.
         """
-        if self.date.aware() is not None or not self.pub_date:
+        if not self.pub_date or self.date.aware() is not None:
             return self.date
         return pub_date_as_wp(self.pub_date) or self.date
 
@@ -370,7 +370,7 @@ class Post:
             link=self.link,
             guid=self.guid,
             parent=self.parent,
-            date=self.date if self.date.aware() is not None or not self.pub_date else self.dated(),
+            date=self.dated(),
             attachment_url=self.attachment_url,
             old_slugs=tuple(self.meta_values("_wp_old_slug")),
             line=self.source.line,
