@@ -3,17 +3,17 @@
 Real exporters write characters XML 1.0 forbids (C0 controls, U+FFFE/U+FFFF)
 into CDATA, and old ones wrote raw ``&`` into URLs; other tools' exports hold
 HTML's named entities (``&nbsp;``, ``&eacute;``), which XML does not define.
-This stream fixes exactly those, line by line, and reports every repair with its line, so nothing is
-changed silently. CDATA sections and comments are tracked across lines: a
-``&`` inside CDATA is legal and left alone.
+This stream fixes exactly those, line by line, and reports every repair with
+its line, so nothing is changed silently. CDATA sections and comments are
+tracked across lines: a ``&`` inside CDATA is legal and left alone.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from html.entities import html5 as _HTML5
 from dataclasses import dataclass, field
+from html.entities import html5 as _HTML5
 from typing import BinaryIO
 
 # C0 controls except TAB, LF, CR; and the UTF-8 forms of U+FFFE / U+FFFF.
