@@ -32,9 +32,9 @@ FILES = corpus_files()
 
 
 def _post(p: Post) -> Post:
-    # an item without an id has a stand-in made from its line, which the rewrite moves
+    # an item or comment without an id has a stand-in made from its line, which the rewrite moves
     return replace(p, id=max(p.id, 0), source=Source(),
-                   comments=tuple(replace(c, source=Source()) for c in p.comments))
+                   comments=tuple(replace(c, id=max(c.id, 0), source=Source()) for c in p.comments))
 
 
 def _site(s: Site) -> Site:
