@@ -86,8 +86,13 @@ def test_media_beside_post_and_in_static(tmp_path):
     assert rep.counts.get("media-missing", 0) >= 1  # floor-plan.png is not in the folder
     body = (site / "content/posts/repair-cafe-night-one/index.md").read_text()
     assert "/2024/04/28/welcome-to-the-reading-room/reading-room-interior.jpg" in body
+    # the featured image (_thumbnail_id) is copied like the images of the content, and shown
+    local = "/2024/04/28/welcome-to-the-reading-room/reading-room-interior.jpg"
+    assert fm(bundle / "index.md")["images"] == [local]
     build(site, tmp_path / "public")
-    assert (tmp_path / "public/2024/04/28/welcome-to-the-reading-room/reading-room-interior.jpg").is_file()
+    assert (tmp_path / "public" / local.lstrip("/")).is_file()
+    page = (tmp_path / "public/2024/04/28/welcome-to-the-reading-room/index.html").read_text()
+    assert f'<figure class="entry-image"><img src="{local}"' in page
 
 
 @pytest.mark.parametrize("url,want", [

@@ -81,6 +81,14 @@ def test_every_page_of_every_export_is_written_once(sample_sites, corpus_sites):
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
+def test_the_featured_image_is_in_the_front_matter_and_on_the_page(sample_sites, flavour):
+    """_thumbnail_id names the attachment; without a media folder its old URL is kept."""
+    page = parse(next(sample_sites[("site-structure", flavour)].public.rglob("welcome-to-the-reading-room/index.html")))
+    src = page.xpath("//figure[@class='entry-image']/img/@src")
+    assert src == ["https://reading-room.example.org/wp-content/uploads/2024/04/reading-room-interior.jpg"], flavour
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_an_export_written_by_another_tool_keeps_every_post_and_comment(sample_sites, flavour):
     """samples/third-party.xml: no post or comment ids, a pubDate as the only date, no date at all,
     a comment without a date, a reply to a lost comment, a repeated id."""

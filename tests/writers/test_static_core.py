@@ -462,3 +462,15 @@ def test_secrets_found_through_the_index_as_one_by_one(emails, ips, text):
     assert secrets.found(low) == direct
     out, hit = secrets.sub(text)
     assert hit == bool(direct) and (out == text) == (not direct)
+
+
+def test_a_featured_image_that_is_not_in_the_export_is_reported(tmp_path):
+    from tests.validate.wxrgen import attachment, item, wxr, write
+
+    src = write(tmp_path, wxr(item(1, meta=(("_thumbnail_id", "99"),)), item(2, meta=(("_thumbnail_id", "3"),)),
+                              attachment(3, parent=2)))
+    report = migrate.convert([src], "hugo", tmp_path / "out")
+    found, = [f for f in report if f.code == "featured-image-missing"]
+    assert found.item_id == 1 and "_thumbnail_id 99" in found.message
+    assert "images: [" in (tmp_path / "out/content/posts/item-2/index.md").read_text()
+    assert "images:" not in (tmp_path / "out/content/posts/item-1/index.md").read_text()

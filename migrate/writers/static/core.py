@@ -413,6 +413,8 @@ class ItemData:
     has_comments: bool
     sticky: bool
     menu_order: int
+    #: the featured image (``_thumbnail_id``): its URL on the new site, or its old one
+    image: str = ""
 
 
 @dataclass
@@ -1325,6 +1327,7 @@ class _Converter:
             a = planner.site.author(post.creator)
             author = a.name if a else post.creator
         records = self._comments(post, ctx, report, skips)
+        image = self._featured_image(post, ctx)
         data = ItemData(
             title=entry.title,
             date=entry.date,
@@ -1338,6 +1341,7 @@ class _Converter:
             has_comments=bool(records),
             sticky=post.sticky,
             menu_order=post.menu_order,
+            image=image,
         )
         fm = self.flavour.front_matter_for(entry, post, data)
         text = self.flavour.document(fm, embeds.put_back(self.flavour.body(body)))
@@ -1345,6 +1349,19 @@ class _Converter:
         if records:
             self._cap_depth(entry, records, report)
             self.flavour.write_comments(out, entry, records)  # type: ignore[arg-type]
+
+    def _featured_image(self, post: Post, ctx: TransformContext) -> str:
+        """The URL of the post's featured image, copied like an image of its content."""
+        thumb = post.thumbnail_id
+        if not thumb:
+            return ""
+        ident = self.planner.identities.get(thumb)
+        if ident is None or ident.type != "attachment" or not ident.attachment_url:
+            ctx.finding("featured-image-missing", "warning",
+                        f"the featured image (_thumbnail_id {thumb}) is not an attachment of the export; "
+                        "the page has none")
+            return ""
+        return ctx.resolve_media(ident.attachment_url) or ident.attachment_url
 
     # ------------------------------------------------------------ comments
     def _comments(self, post: Post, ctx: TransformContext, report: Report, skips: Counter) -> list[dict]:

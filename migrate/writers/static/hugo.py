@@ -137,6 +137,8 @@ class HugoFlavour(Flavour):
             fm[self.taxonomy_key(tax)] = names
         if d.summary:
             fm["summary"] = d.summary
+        if d.image:
+            fm["images"] = [d.image]  # what Hugo's own Open Graph and Twitter templates read
         if d.menu_order and e.kind != "post":
             fm["weight"] = d.menu_order
         params: dict[str, Any] = {}

@@ -71,6 +71,8 @@ class JekyllFlavour(Flavour):
                 fm[key] = names
         if d.summary:
             fm["excerpt"] = d.summary
+        if d.image:
+            fm["image"] = d.image  # what jekyll-seo-tag and most themes read
         if d.author:
             fm["author"] = d.author
         if d.menu_order and e.kind != "post":

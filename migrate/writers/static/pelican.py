@@ -90,6 +90,8 @@ class PelicanFlavour(Flavour):
             fm["Authors"] = _list([d.author])
         if d.summary:
             fm["Summary"] = _one_line(d.summary)
+        if d.image:
+            fm["Image"] = _one_line(d.image)
         for tax, names in sorted(d.taxonomies.items()):
             key = re.sub(r"[^A-Za-z0-9_]", "_", tax).capitalize()
             fm.setdefault(key, _list(names))
