@@ -81,6 +81,17 @@ def test_every_page_of_every_export_is_written_once(sample_sites, corpus_sites):
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_title_with_markup_reads_as_its_words(corpus_sites, flavour):
+    """The theme unit test's "Markup: Title <em>With</em> <b>Mark<sup>up</sup></b>"."""
+    built = corpus_sites[("wptt-theme-test-data__themeunittestdata.wordpress", flavour)]
+    page = next(p for p in built.public.rglob("index.html") if "markup-title-with-markup" in str(p))
+    html_text = page.read_text(encoding="utf-8")
+    assert "&lt;em&gt;" not in html_text and "<em>With" not in html_text
+    assert "Markup: Title With Markup" in parse(page).xpath("string(//title)")
+    assert built.counts["title-markup-removed"] >= 1
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_the_featured_image_is_in_the_front_matter_and_on_the_page(sample_sites, flavour):
     """_thumbnail_id names the attachment; without a media folder its old URL is kept."""
     page = parse(next(sample_sites[("site-structure", flavour)].public.rglob("welcome-to-the-reading-room/index.html")))

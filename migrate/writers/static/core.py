@@ -599,12 +599,25 @@ class Planner:
             # the slug starts as its base; _assign_slugs makes it unique
             self.entries[i.id] = Entry(
                 id=i.id, type=i.type, status=i.status, kind=kind, slug=self.base_slug(i), segments=(),
-                title=html.unescape(i.title or ""), date=date, draft=draft,
+                title=self._plain_title(i), date=date, draft=draft,
             )
         for what, n in sorted(self.skipped.items()):
             self.report.emit("item-skipped", "notice",
                              f"{n} item(s) with {what} are not pages of a static site and were not written")
         return custom
+
+    def _plain_title(self, ident: Identity) -> str:
+        """The title as the text a reader saw: generators print titles as text, so
+        markup WordPress showed (``Title <em>With</em> Markup``) would be seen as tags."""
+        title = html.unescape(ident.title or "")
+        if "<" not in (ident.title or ""):
+            return title
+        plain = visible_text(ident.title)
+        if plain != title:
+            self.report.emit("title-markup-removed", "notice",
+                             "the title's HTML was removed, its words kept: generators show titles as "
+                             "plain text", item_id=ident.id, item_title=plain or None)
+        return plain
 
     def base_slug(self, ident: Identity) -> str:
         raw = unquote(ident.slug or "")
