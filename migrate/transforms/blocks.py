@@ -322,7 +322,7 @@ DYNAMIC_BLOCKS = frozenset(
         "comments-pagination-numbers comment-author-name comment-content comment-date "
         "comment-edit-link comment-reply-link comment-author-avatar site-logo site-title "
         "site-tagline template-part pattern block legacy-widget widget-group "
-        "avatar read-more term-description footnotes"
+        "avatar read-more term-description"
     ).split()
 )
 
@@ -574,6 +574,31 @@ def _render_missing(block: Block, children: list[str], ctx: TransformContext) ->
     return original if isinstance(original, str) else _join(block, children)
 
 
+def _render_footnotes(block: Block, children: list[str], ctx: TransformContext) -> str:
+    """The footnotes list, from the post's ``footnotes`` meta (WordPress 6.3+).
+
+    The block saves nothing: WordPress renders it from that JSON
+    (``render_block_core_footnotes``), numbered in order, each with a link
+    back to its reference. Each note's anchor is an empty ``<a id>`` rather
+    than the ``<li id>`` WordPress writes, so Markdown, which has no ids on
+    list items, keeps it.
+    """
+    try:
+        notes = json.loads(ctx.footnotes) if ctx.footnotes else []
+    except ValueError:
+        notes = None
+    if not isinstance(notes, list) or not all(isinstance(n, dict) for n in notes):
+        ctx.finding("footnotes-unreadable", "warning",
+                    "the post's footnotes meta is not the JSON list WordPress writes; its footnotes are lost")
+        return ""
+    items = []
+    for n, note in enumerate(notes, 1):
+        fid = html.escape(str(note.get("id", "")), quote=True)
+        items.append(f'<li><a id="{fid}"></a>{note.get("content", "")} '
+                     f'<a href="#{fid}-link" aria-label="Jump to footnote reference {n}">\u21a9\ufe0e</a></li>')
+    return f'<ol class="wp-block-footnotes">{"".join(items)}</ol>' if items else ""
+
+
 #: Core blocks this renderer knows; anything else keeps its saved HTML and is reported.
 _RENDERERS: dict[str, _Renderer] = {
     **{f"core/{n}": _render_saved for n in (
@@ -602,6 +627,7 @@ _RENDERERS: dict[str, _Renderer] = {
     "core/cover": _render_cover,
     "core/media-text": _render_media_text,
     "core/missing": _render_missing,
+    "core/footnotes": _render_footnotes,
 }
 
 HANDLED_BLOCKS = frozenset(_RENDERERS)

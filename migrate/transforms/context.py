@@ -52,6 +52,8 @@ class TransformContext:
     #: post id -> its attached media in WordPress's gallery order (menu_order, id);
     #: what ``[gallery]`` without ``ids`` shows.
     attached: Callable[[int], list[AttachmentInfo]] = _no_children
+    #: the post's ``footnotes`` meta (JSON), which the core/footnotes block shows
+    footnotes: str = ""
 
     def finding(self, code: str, severity: Severity, message: str) -> None:
         """Record a finding about the current item."""

@@ -225,7 +225,8 @@ def write_ghost(export: Export, output: Path, report: Report, options: Mapping[s
                 status = "draft"
             ctx = TransformContext(report=report, item_id=p.id, item_title=p.title,
                                    file=p.source.file, line=p.source.line,
-                                   resolve_link=urlmap.resolve, attachment=attachments.lookup)
+                                   resolve_link=urlmap.resolve, attachment=attachments.lookup,
+                                   footnotes=p.meta_value("footnotes") or "")
             html = prepare_html(p.content, ctx)
             title = plain_text(p.title) if "<" in p.title or "&" in p.title else p.title
             if len(title) > TITLE_MAX:

@@ -307,3 +307,24 @@ def test_freeform_inside_block_post_is_not_autopd():
 
 def test_strip_block_delimiters():
     assert strip_block_delimiters('a<!-- wp:x {"a":1} -->b<!-- /wp:x -->c<!-- wp:y /-->') == "abc"
+
+
+FOOTNOTED = ('<!-- wp:paragraph --><p>Text<sup data-fn="n1" class="fn"><a href="#n1" id="n1-link">1</a></sup></p>'
+             '<!-- /wp:paragraph -->\n\n<!-- wp:footnotes /-->')
+
+
+def test_footnotes_block_shows_the_notes_kept_in_post_meta():
+    """WordPress 6.3+ keeps footnote texts in the post's footnotes meta, not in the content."""
+    ctx = TransformContext(footnotes='[{"id":"n1","content":"A <em>note</em>"},{"id":"n\\"2","content":"Two"}]')
+    out = render(FOOTNOTED, ctx)
+    assert ('<ol class="wp-block-footnotes"><li><a id="n1"></a>A <em>note</em> '
+            '<a href="#n1-link" aria-label="Jump to footnote reference 1">\u21a9\ufe0e</a></li>') in out
+    assert '<a id="n&quot;2"></a>Two' in out and not list(ctx.report)
+
+
+def test_footnotes_block_without_readable_meta_is_reported():
+    ctx = TransformContext(footnotes="{not json")
+    assert "wp-block-footnotes" not in render(FOOTNOTED, ctx)
+    assert codes(ctx) == {"footnotes-unreadable": 1}
+    quiet = TransformContext()  # no meta at all: WordPress shows no list either
+    assert "wp-block-footnotes" not in render(FOOTNOTED, quiet) and not list(quiet.report)

@@ -131,3 +131,20 @@ def test_a_post_with_only_a_pub_date_is_dated_by_it_in_ghost_disqus_and_feeds(tm
     migrate.write(export, "atom", tmp_path / "a.xml")
     entry, = feedparser.parse(str(tmp_path / "a.xml")).entries
     assert entry.published == "2009-03-04T09:03:00-08:00"
+
+
+def test_block_footnotes_reach_ghost_and_the_feeds(tmp_path):
+    import feedparser
+
+    import migrate
+
+    post = Post(4, title="Noted", slug="noted", status="publish", date=WPDate("2024-01-02 10:00:00", "2024-01-02 09:00:00"),
+                content='<!-- wp:paragraph --><p>Text<sup data-fn="n1" class="fn"><a href="#n1" id="n1-link">1</a>'
+                        '</sup></p><!-- /wp:paragraph --><!-- wp:footnotes /-->',
+                meta=(("footnotes", '[{"id":"n1","content":"The note"}]'),))
+    export = in_memory(_site(), [post])
+    migrate.write(export, "ghost", tmp_path / "g.json")
+    ghost = json.loads((tmp_path / "g.json").read_text())["db"][0]["data"]["posts"][0]
+    assert "The note" in ghost["html"] and 'id="n1"' in ghost["html"]
+    migrate.write(export, "atom", tmp_path / "a.xml")
+    assert "The note" in feedparser.parse(str(tmp_path / "a.xml")).entries[0].content[0].value

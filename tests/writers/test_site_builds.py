@@ -81,6 +81,19 @@ def test_every_page_of_every_export_is_written_once(sample_sites, corpus_sites):
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
+def test_block_footnotes_are_on_the_page_and_linked_both_ways(corpus_sites, flavour):
+    """64-block-test-data's "Footnotes" post: the notes live only in its footnotes meta."""
+    built = corpus_sites[("wptt-theme-test-data__64-block-test-data", flavour)]
+    page = parse(next(p for p in built.public.rglob("*.html") if p.parent.name == "footnotes"
+                      or p.stem == "footnotes"))
+    note = "f51b5ea0-388d-4673-ae03-1fc47853970f"
+    assert page.xpath(f"//a[@href='#{note}']/@id") == [f"{note}-link"]  # the reference
+    assert page.xpath(f"//a[@id='{note}']")  # the note's anchor
+    assert page.xpath(f"//a[@href='#{note}-link']")  # and the way back
+    assert "Another note" in page.text_content()
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_title_with_markup_reads_as_its_words(corpus_sites, flavour):
     """The theme unit test's "Markup: Title <em>With</em> <b>Mark<sup>up</sup></b>"."""
     built = corpus_sites[("wptt-theme-test-data__themeunittestdata.wordpress", flavour)]

@@ -1303,6 +1303,7 @@ class _Converter:
             resolve_media=self._resolve_media(box, media),
             attachment=self.planner.attachment_info,
             attached=self.planner.attached_info,
+            footnotes=post.meta_value("footnotes") or "",
         )
         box.append(ctx)
         return ctx
