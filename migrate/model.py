@@ -375,6 +375,7 @@ class Post:
             old_slugs=tuple(self.meta_values("_wp_old_slug")),
             line=self.source.line,
             menu_order=self.menu_order,
+            block_content=self.content if self.type == "wp_block" else "",
         )
 
 
@@ -396,6 +397,8 @@ class Identity:
     line: int | None = None
     #: WordPress orders a post's attachments (a gallery without ids) by this, then by id.
     menu_order: int = 0
+    #: A reusable block's (``wp_block``) content, which other posts show; empty for other items.
+    block_content: str = ""
 
 
 @dataclass(frozen=True, slots=True)

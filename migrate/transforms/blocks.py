@@ -321,7 +321,7 @@ DYNAMIC_BLOCKS = frozenset(
         "comments-pagination comments-pagination-next comments-pagination-previous "
         "comments-pagination-numbers comment-author-name comment-content comment-date "
         "comment-edit-link comment-reply-link comment-author-avatar site-logo site-title "
-        "site-tagline template-part pattern block legacy-widget widget-group "
+        "site-tagline template-part pattern legacy-widget widget-group "
         "avatar read-more term-description"
     ).split()
 )
@@ -574,6 +574,41 @@ def _render_missing(block: Block, children: list[str], ctx: TransformContext) ->
     return original if isinstance(original, str) else _join(block, children)
 
 
+#: Reusable blocks inside reusable blocks, at most this deep (WordPress stops at a repeat only).
+MAX_REUSABLE_DEPTH = 16
+
+
+def _render_reusable(block: Block, ctx: TransformContext, shortcode: Optional[Callable[[str], str]],
+                     freeform: Optional[Callable[[str], str]], inside: frozenset[int]) -> str:
+    """A reusable block (synced pattern): the content of the ``wp_block`` item it names.
+
+    WordPress renders it at view time (``render_block_core_block``), so its
+    saved markup is empty; the content is another item of the export. A
+    block that holds itself, directly or not, is shown once, as WordPress
+    does.
+    """
+    ref = block.attrs.get("ref")
+    try:
+        ref_id = int(ref)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        ref_id = 0
+    content = ctx.reusable(ref_id) if ref_id > 0 else None
+    if content is None:
+        ctx.finding("block-reusable-missing", "warning",
+                    f"reusable block {ref!r} is not in the export (export all content to have it); "
+                    "what it showed is lost")
+        return ""
+    if ref_id in inside:
+        ctx.finding("block-reusable-loop", "warning", f"reusable block {ref_id} contains itself; it is shown once")
+        return ""
+    if len(inside) >= MAX_REUSABLE_DEPTH:
+        ctx.finding("block-reusable-loop", "warning",
+                    f"reusable blocks are nested more than {MAX_REUSABLE_DEPTH} deep; block {ref_id} was left out")
+        return ""
+    return render_blocks(parse_blocks(content), ctx, shortcode=shortcode, freeform=freeform,
+                         _inside=inside | {ref_id})
+
+
 def _render_footnotes(block: Block, children: list[str], ctx: TransformContext) -> str:
     """The footnotes list, from the post's ``footnotes`` meta (WordPress 6.3+).
 
@@ -646,6 +681,7 @@ def render_blocks(
     *,
     shortcode: Optional[Callable[[str], str]] = None,
     freeform: Optional[Callable[[str], str]] = None,
+    _inside: frozenset[int] = frozenset(),
 ) -> str:
     """Render a block tree to HTML, children first, with an explicit stack.
 
@@ -675,7 +711,7 @@ def render_blocks(
             stack.append((block, mine, sink))
             stack.extend((c, None, mine) for c in reversed(block.inner_blocks))
             continue
-        sink.append(_render_one(block, children or [], ctx, report, shortcode, freeform))
+        sink.append(_render_one(block, children or [], ctx, report, shortcode, freeform, _inside))
     return strip_block_delimiters("\n\n".join(r for r in out if r.strip()))
 
 
@@ -686,6 +722,7 @@ def _render_one(
     report: Callable[[str, str, str], None],
     shortcode: Optional[Callable[[str], str]],
     freeform: Optional[Callable[[str], str]],
+    inside: frozenset[int] = frozenset(),
 ) -> str:
     name = block.name
     if name is None or name == "core/freeform":
@@ -694,6 +731,8 @@ def _render_one(
     if name == "core/shortcode":
         text = _join(block, children)
         return shortcode(text) if shortcode is not None else text
+    if name == "core/block":
+        return _render_reusable(block, ctx, shortcode, freeform, inside)
     if name in DYNAMIC_BLOCKS:
         report("block-dynamic", name,
                f"dynamic block {name} is rendered by WordPress at view time; dropped")

@@ -26,6 +26,10 @@ def _no_children(post_id: int) -> list["AttachmentInfo"]:
     return []
 
 
+def _no_block(block_id: int) -> Optional[str]:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class AttachmentInfo:
     id: int
@@ -54,6 +58,8 @@ class TransformContext:
     attached: Callable[[int], list[AttachmentInfo]] = _no_children
     #: the post's ``footnotes`` meta (JSON), which the core/footnotes block shows
     footnotes: str = ""
+    #: reusable block (``wp_block`` item) id -> its content, or None when not in the export
+    reusable: Callable[[int], Optional[str]] = _no_block
 
     def finding(self, code: str, severity: Severity, message: str) -> None:
         """Record a finding about the current item."""

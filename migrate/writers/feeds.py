@@ -111,7 +111,8 @@ class _Feed:
         ctx = TransformContext(report=self.report, item_id=p.id, item_title=p.title,
                                file=p.source.file, line=p.source.line,
                                resolve_link=self.urlmap.resolve, attachment=self.attachments.lookup,
-                               footnotes=p.meta_value("footnotes") or "")
+                               footnotes=p.meta_value("footnotes") or "",
+                               reusable=self.attachments.blocks.get)
         return _ILLEGAL.sub("", prepare_html(p.content, ctx))
 
     def comment_html(self, c: Comment) -> str:

@@ -93,10 +93,12 @@ def truncate(text: str, limit: int) -> str:
 
 
 class _Attachments:
-    """Attachment id → (url, alt, caption), for feature images."""
+    """Attachment id → (url, alt, caption), for feature images; and reusable blocks' content."""
 
     def __init__(self) -> None:
         self.info: dict[int, tuple[str, str, str, str, str]] = {}
+        #: wp_block id → its content, what a core/block reference shows
+        self.blocks: dict[int, str] = {}
 
     def add(self, p: Post) -> None:
         url = p.attachment_url or p.guid
@@ -123,6 +125,8 @@ def prepare(export: Export, new_url):
         identities.append(p.identity())
         if p.type == "attachment":
             attachments.add(p)
+        elif p.type == "wp_block":
+            attachments.blocks[p.id] = p.content
 
     return UrlMap(identities, export.site, new_url), attachments
 
@@ -226,7 +230,7 @@ def write_ghost(export: Export, output: Path, report: Report, options: Mapping[s
             ctx = TransformContext(report=report, item_id=p.id, item_title=p.title,
                                    file=p.source.file, line=p.source.line,
                                    resolve_link=urlmap.resolve, attachment=attachments.lookup,
-                                   footnotes=p.meta_value("footnotes") or "")
+                                   footnotes=p.meta_value("footnotes") or "", reusable=attachments.blocks.get)
             html = prepare_html(p.content, ctx)
             title = plain_text(p.title) if "<" in p.title or "&" in p.title else p.title
             if len(title) > TITLE_MAX:

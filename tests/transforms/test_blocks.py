@@ -328,3 +328,26 @@ def test_footnotes_block_without_readable_meta_is_reported():
     assert codes(ctx) == {"footnotes-unreadable": 1}
     quiet = TransformContext()  # no meta at all: WordPress shows no list either
     assert "wp-block-footnotes" not in render(FOOTNOTED, quiet) and not list(quiet.report)
+
+
+def test_reusable_block_shows_the_content_of_the_item_it_names():
+    blocks = {5: '<!-- wp:paragraph --><p>Join <strong>us</strong></p><!-- /wp:paragraph -->'
+                 '<!-- wp:block {"ref":6} /-->',
+              6: '<!-- wp:paragraph --><p>Inner</p><!-- /wp:paragraph --><!-- wp:block {"ref":5} /-->'}
+    ctx = TransformContext(reusable=blocks.get)
+    out = render('<!-- wp:paragraph --><p>a</p><!-- /wp:paragraph --><!-- wp:block {"ref":5} /-->'
+                 '<!-- wp:block {"ref":404} /--><!-- wp:block {"ref":"x"} /-->', ctx)
+    assert out == "<p>a</p>\n\n<p>Join <strong>us</strong></p>\n\n<p>Inner</p>"
+    # 6 shows 5 again: shown once; 404 and "x" name nothing in the export
+    assert codes(ctx) == {"block-reusable-loop": 1, "block-reusable-missing": 2}
+    assert "core/block" not in DYNAMIC_BLOCKS
+
+
+def test_reusable_blocks_nested_deeper_than_the_limit_stop_there():
+    from migrate.transforms.blocks import MAX_REUSABLE_DEPTH
+
+    chain = {n: f'<!-- wp:paragraph --><p>{n}</p><!-- /wp:paragraph --><!-- wp:block {{"ref":{n + 1}}} /-->'
+             for n in range(1, 100)}
+    ctx = TransformContext(reusable=chain.get)
+    out = render('<!-- wp:block {"ref":1} /-->', ctx)
+    assert out.count("<p>") == MAX_REUSABLE_DEPTH and codes(ctx) == {"block-reusable-loop": 1}

@@ -474,3 +474,18 @@ def test_a_featured_image_that_is_not_in_the_export_is_reported(tmp_path):
     assert found.item_id == 1 and "_thumbnail_id 99" in found.message
     assert "images: [" in (tmp_path / "out/content/posts/item-2/index.md").read_text()
     assert "images:" not in (tmp_path / "out/content/posts/item-1/index.md").read_text()
+
+
+def test_a_reusable_block_shows_its_content_in_every_post_that_uses_it(tmp_path):
+    from tests.validate.wxrgen import item, wxr, write
+
+    use = '<!-- wp:paragraph --><p>Post {}</p><!-- /wp:paragraph --><!-- wp:block {{"ref":9}} /-->'
+    src = write(tmp_path, wxr(item(1, content=use.format(1)), item(2, content=use.format(2)),
+                              item(9, type="wp_block", slug="call", content="<!-- wp:paragraph --><p>Come "
+                                   "to the <em>meeting</em></p><!-- /wp:paragraph -->")))
+    for jobs in ("1", "2"):
+        report = migrate.convert([src], "hugo", tmp_path / jobs, {"jobs": jobs})
+        for n in (1, 2):
+            assert "Come to the *meeting*" in (tmp_path / jobs / f"content/posts/item-{n}/index.md").read_text()
+        assert not (tmp_path / jobs / "content/posts/call").exists()  # a wp_block is no page of its own
+        assert "block-dynamic" not in report.counts

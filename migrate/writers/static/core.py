@@ -831,6 +831,11 @@ class Planner:
         url = _url_path(place.url) if place else ident.attachment_url
         return AttachmentInfo(id=aid, url=url, title=html.unescape(ident.title or ""))
 
+    def reusable_block(self, block_id: int) -> Optional[str]:
+        """The content of a reusable block (a ``wp_block`` item), which posts show by reference."""
+        ident = self.identities.get(block_id)
+        return ident.block_content if ident is not None and ident.type == "wp_block" else None
+
     def attached_info(self, post_id: int) -> list[AttachmentInfo]:
         """The media attached to a post, in gallery order (menu_order, then id)."""
         found = (self.attachment_info(aid) for aid in self.children.get(post_id, ()))
@@ -1304,6 +1309,7 @@ class _Converter:
             attachment=self.planner.attachment_info,
             attached=self.planner.attached_info,
             footnotes=post.meta_value("footnotes") or "",
+            reusable=self.planner.reusable_block,
         )
         box.append(ctx)
         return ctx
