@@ -158,7 +158,6 @@ def check_prologue(source: InputSource) -> str:
 # ---------------------------------------------------------------- parsing
 
 def _iterparse(stream: BinaryIO, events: tuple[str, ...], tag: str | None = None):
-    etree.clear_error_log()  # the log is the thread's: what it holds must be this parse's (syntax_error_at)
     return etree.iterparse(
         stream,
         events=events,
@@ -179,19 +178,18 @@ def clean_message(exc: etree.XMLSyntaxError) -> str:
     return re.sub(r", line \d+, column \d+$", "", msg)[:200]
 
 
-def syntax_error_at(exc: etree.XMLSyntaxError) -> tuple[int | None, int | None, str]:
-    """(line, column, message) of a parse error.
+def syntax_error_at(exc: etree.XMLSyntaxError, log: Iterable = ()) -> tuple[int | None, int | None, str]:
+    """(line, column, message) of a parse error; ``log`` is the failing parser's ``error_log``.
 
     Some errors (an undefined entity, as entities are left unresolved) come
-    out as "no element found" at 0:0; the parser's log then holds the real
-    one, with its place: the last fatal one (the log is the thread's, and
-    parsers here clear it before they start).
+    out as "no element found" at 0:0; the parser's own log then holds the
+    real one, with its place. (The error's ``error_log`` is the thread's,
+    which also holds what other parsers, of post content, reported meanwhile.)
     """
     line, col = exc.position if exc.position else (exc.lineno, exc.offset)
     msg = clean_message(exc)
     if not line:
-        fatal = next((e for e in reversed(list(getattr(exc, "error_log", ())))
-                      if e.level_name == "FATAL" and e.line), None)
+        fatal = next((e for e in reversed(list(log)) if e.level_name == "FATAL" and e.line), None)
         if fatal is not None:
             line, col = fatal.line, fatal.column
             msg = re.sub(r"\s+", " ", fatal.message or "").strip()[:200] or msg
@@ -216,8 +214,8 @@ class _Pass:
     def close(self) -> None:
         self.raw.close()
 
-    def error(self, exc: etree.XMLSyntaxError) -> InputError:
-        line, col, msg = syntax_error_at(exc)
+    def error(self, exc: etree.XMLSyntaxError, log: Iterable = ()) -> InputError:
+        line, col, msg = syntax_error_at(exc, log)
         hint = ""
         if not self.options.recover:
             hint = " (run with --recover to repair control characters, stray '&', HTML entities and truncated files)"
@@ -271,7 +269,7 @@ def _header_elements(p: _Pass) -> tuple[dict, list[tuple[int, etree._Element]], 
                 channel_children.append((len(channel_children), el))
     except etree.XMLSyntaxError as exc:
         if not (p.options.recover and channel is not None):
-            raise p.error(exc) from None
+            raise p.error(exc, ctx.error_log) from None
     if channel is None:
         raise InputError("not a WXR export: no <channel> element", file=p.source.name, line=1)
     return nsmap, channel_children, generator, first_item_line
@@ -654,8 +652,8 @@ def iter_item_elements(
             if report is not None and channel is not None:
                 _report_trailing(channel, source, report)
         except etree.XMLSyntaxError as exc:
-            err = p.error(exc)
-            if not options.recover or not _is_truncation(p, exc):
+            err = p.error(exc, ctx.error_log)
+            if not options.recover or not _is_truncation(p, err.line, exc):
                 raise err from None
             if report is not None:
                 where = f"; the item starting at line {open_item_line} is incomplete and was not read" if open_item_line else ""
@@ -680,9 +678,9 @@ def _report_trailing(channel: etree._Element, source: InputSource, report: Repor
                     file=source.name, line=trailing[0].sourceline)
 
 
-def _is_truncation(p: _Pass, exc: etree.XMLSyntaxError) -> bool:
-    """An error at the very end of the input means the file was cut short."""
-    line = syntax_error_at(exc)[0]
+def _is_truncation(p: _Pass, line: int | None, exc: etree.XMLSyntaxError) -> bool:
+    """An error at the very end of the input (at ``line``) means the file was cut short."""
+    line = line or 0
     total = p.repaired.lines if p.repaired is not None else None
     if total is None:
         return False

@@ -375,7 +375,6 @@ class SiteValidator:
         has_wp = False
         channel_line = 1
         try:
-            etree.clear_error_log()  # see readers.wxr.syntax_error_at
             ctx = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
                                   load_dtd=False, huge_tree=True, remove_blank_text=False)
             for event, el in ctx:
@@ -420,7 +419,7 @@ class SiteValidator:
                             h.blog_path = parts.path.rstrip("/")
                 el.clear(keep_tail=True)
         except etree.XMLSyntaxError as exc:
-            line, column, msg = syntax_error_at(exc)
+            line, column, msg = syntax_error_at(exc, ctx.error_log)
             self._not_well_formed(name, msg, line, column)
             return _Header(False)
         finally:
