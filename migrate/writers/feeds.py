@@ -151,7 +151,12 @@ def write_atom(export: Export, output: Path, options: Mapping[str, Any], report:
         for p in feed.posts():
             pid = feed.post_id(p)
             link = p.link or f"{home}/?p={p.id}"
-            updated = feed.updated(p) or "1970-01-01T00:00:00+00:00"
+            updated = feed.updated(p)
+            if not updated:  # Atom requires one
+                updated = "1970-01-01T00:00:00+00:00"
+                report.emit("date-missing", "warning", "the post has no date (no wp:post_date, no pubDate); "
+                            f"its entry is dated {updated[:10]}, as Atom needs a date",
+                            item_id=p.id, item_title=p.title or None)
             author = feed.site.author(p.creator)
             name = (author.name if author else p.creator) or "unknown"
             shown = feed.comments(p)

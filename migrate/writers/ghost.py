@@ -250,6 +250,9 @@ def write_ghost(export: Export, output: Path, report: Report, options: Mapping[s
                             "so it was cut", **where)
                 excerpt = truncate(excerpt, EXCERPT_MAX)
             created = ghost_date(p.dated()) or ghost_date(p.modified) or None
+            if created is None:
+                report.emit("date-missing", "warning", "the post has no date (no wp:post_date, no pubDate); "
+                            "Ghost dates it at the moment of the import", **where)
             updated = ghost_date(p.modified) or created
             pid = str(p.id)
             row = {

@@ -148,3 +148,14 @@ def test_block_footnotes_reach_ghost_and_the_feeds(tmp_path):
     assert "The note" in ghost["html"] and 'id="n1"' in ghost["html"]
     migrate.write(export, "atom", tmp_path / "a.xml")
     assert "The note" in feedparser.parse(str(tmp_path / "a.xml")).entries[0].content[0].value
+
+
+def test_a_post_without_any_date_is_reported_by_ghost_and_atom(tmp_path):
+    import migrate
+
+    export = in_memory(_site(), [Post(5, title="Undated", slug="undated", status="publish")])
+    ghost = migrate.write(export, "ghost", tmp_path / "g.json", report=Report())
+    assert ghost.counts.get("date-missing") == 1
+    atom = migrate.write(export, "atom", tmp_path / "a.xml", report=Report())
+    assert atom.counts.get("date-missing") == 1
+    assert "<updated>1970-01-01T00:00:00+00:00</updated>" in (tmp_path / "a.xml").read_text()
