@@ -328,8 +328,9 @@ class Post:
         may give only ``pubDate`` (RFC 822), which is then the only date the
         item has. The raw :attr:`date` stays as read, for a faithful round trip.
         """
-        if not self.pub_date or self.date.aware() is not None:
-            return self.date
+        d = self.date
+        if not self.pub_date or parse_wp_date(d.local) is not None or parse_wp_date(d.gmt) is not None:
+            return d  # a date of its own (what aware() reads), or nothing to fall back on
         return pub_date_as_wp(self.pub_date) or self.date
 
     def meta_value(self, key: str, default: str | None = None) -> str | None:

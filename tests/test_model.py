@@ -162,3 +162,14 @@ def test_an_item_without_dates_is_dated_by_its_pub_date_for_converters_only():
 def test_pub_date_as_wp_never_raises(text):
     got = pub_date_as_wp(text)
     assert got is None or got.aware() is not None
+
+
+@given(date_strings(), date_strings())
+@example("0000-00-00 00:00:00", "0000-00-00 00:00:00")
+@example("garbage", "")
+def test_dated_falls_back_exactly_when_the_item_has_no_readable_date(local, gmt):
+    """dated() tests the two dates without building an aware datetime; it must agree with aware()."""
+    pub = "Wed, 04 Mar 2009 09:03:00 +0000"
+    post = Post(1, pub_date=pub, date=WPDate(local, gmt))
+    want = post.date if post.date.aware() is not None else pub_date_as_wp(pub)
+    assert post.dated() == want
