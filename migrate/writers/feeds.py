@@ -105,15 +105,9 @@ class _Feed:
         return pid
 
     def html(self, p: Post) -> str:
-        from migrate.transforms.context import TransformContext
-        from migrate.transforms.pipeline import prepare_html
+        from migrate.writers.ghost import post_html
 
-        ctx = TransformContext(report=self.report, item_id=p.id, item_title=p.title,
-                               file=p.source.file, line=p.source.line,
-                               resolve_link=self.urlmap.resolve, attachment=self.attachments.lookup,
-                               footnotes=p.meta_value("footnotes") or "",
-                               reusable=self.attachments.blocks.get)
-        return _ILLEGAL.sub("", prepare_html(p.content, ctx))
+        return _ILLEGAL.sub("", post_html(p, self.report, self.urlmap, self.attachments))
 
     def comment_html(self, c: Comment) -> str:
         from migrate.transforms.pipeline import make_clickable

@@ -131,6 +131,18 @@ def prepare(export: Export, new_url):
     return UrlMap(identities, export.site, new_url), attachments
 
 
+def post_html(p: Post, report: Report, urlmap: Any, refs: _Attachments) -> str:
+    """A post's content as the HTML WordPress served, links through ``urlmap``; what
+    Ghost imports and the feeds publish (``urlmap`` and ``refs`` from :func:`prepare`)."""
+    from migrate.transforms.context import TransformContext
+    from migrate.transforms.pipeline import prepare_html
+
+    ctx = TransformContext(report=report, item_id=p.id, item_title=p.title, file=p.source.file,
+                           line=p.source.line, resolve_link=urlmap.resolve, attachment=refs.lookup,
+                           footnotes=p.meta_value("footnotes") or "", reusable=refs.blocks.get)
+    return prepare_html(p.content, ctx)
+
+
 def _ghost_url(ident) -> str | None:
     if ident.type not in ("post", "page"):
         return None
@@ -147,9 +159,6 @@ def _slug_of_ident(ident) -> str:
 
 
 def write_ghost(export: Export, output: Path, report: Report, options: Mapping[str, Any]) -> None:
-    from migrate.transforms.context import TransformContext
-    from migrate.transforms.pipeline import prepare_html
-
     site = export.site
     urlmap, attachments = prepare(export, _ghost_url)
 
@@ -227,11 +236,7 @@ def write_ghost(export: Export, output: Path, report: Report, options: Mapping[s
             if p.password:
                 counts["password"] += 1
                 status = "draft"
-            ctx = TransformContext(report=report, item_id=p.id, item_title=p.title,
-                                   file=p.source.file, line=p.source.line,
-                                   resolve_link=urlmap.resolve, attachment=attachments.lookup,
-                                   footnotes=p.meta_value("footnotes") or "", reusable=attachments.blocks.get)
-            html = prepare_html(p.content, ctx)
+            html = post_html(p, report, urlmap, attachments)
             title = plain_text(p.title) if "<" in p.title or "&" in p.title else p.title
             if len(title) > TITLE_MAX:
                 report.emit("ghost-title-truncated", "warning",
