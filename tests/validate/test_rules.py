@@ -239,3 +239,12 @@ def test_an_undefined_entity_is_found_at_its_place(tmp_path: Path):
     f, = [f for f in res.findings if f.code == "xml-not-well-formed"]
     assert f.line == _position(doc, b"&eacute;")[0] and f.column
     assert "Entity 'eacute' not defined" in f.message
+
+
+def test_a_comment_without_any_date_is_date_missing_at_its_line(tmp_path: Path):
+    undated = re.sub(r"<wp:comment_date(_gmt)?>.*?</wp:comment_date(_gmt)?>", "", comment(7))
+    doc = wxr(item(1, comments=(comment(6), undated)))
+    res = validate(_paths(tmp_path, doc))
+    found = [f for f in res.findings if f.code == "date-missing"]
+    assert len(found) == 1 and "comment" in found[0].message
+    assert found[0].line == _position(doc, b"<wp:comment_id>7<")[0]
