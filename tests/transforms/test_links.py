@@ -210,3 +210,13 @@ def test_split_url_is_urlsplit(url):
 ])
 def test_split_url_common_shapes(url):
     _same_as_urlsplit(url)
+
+
+def test_remembered_answers_are_forgotten_when_the_map_grows():
+    urls = UrlMap([], SITE, lambda i: f"/new/{i.id}/")
+    url = "https://example.com/2010/09/hello/"
+    assert urls.resolve(url) is None and urls.media("https://example.com/wp-content/uploads/x.jpg") == (None, "x.jpg")
+    urls.add(IDS[0])
+    urls.add(ident(12, "attachment", "x", "", attachment_url="https://example.com/wp-content/uploads/x.jpg"))
+    assert urls.resolve(url) == "/new/5/"
+    assert urls.media("https://example.com/wp-content/uploads/x.jpg")[0].id == 12
