@@ -690,7 +690,8 @@ def render_blocks(
     does); ``freeform`` is applied to HTML outside any block (identity by
     default: WordPress does not autop freeform content of a block post).
     Findings: ``block-unhandled`` once per unknown name, ``block-dynamic``
-    once per dynamic name.
+    once per dynamic name; ``block-reusable-missing``/``-loop`` and
+    ``footnotes-unreadable`` from the blocks that show other data.
     """
     reported: set[tuple[str, str]] = set()
 
