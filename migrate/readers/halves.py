@@ -169,6 +169,9 @@ def second_half(source: InputSource, header_end: int, cut: int) -> InputSource:
 
 # ------------------------------------------------------------ two processes
 
+#: The reader's finding for a WXR prefix used without its declaration.
+UNDECLARED = "xml-namespace-undeclared"
+
 #: What a half's work returned when the half could not be read (a cut not
 #: between items, an error in the file): the caller reads in one piece.
 FAILED = object()
@@ -236,6 +239,9 @@ def read_in_halves(export: "Export", min_bytes: int,
     report = export.extra_info["stream"].claim_report()
     if report is not None:
         report.extend(found)
+        if any(f.code == UNDECLARED for f in found):
+            # both halves start reading undeclared; one read reports it once (the first)
+            findings = [f for f in findings if f.code != UNDECLARED]
         report.extend(findings)
     return mine, value
 

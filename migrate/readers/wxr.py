@@ -24,6 +24,7 @@ from migrate.errors import InputError, Report, UnsafeInputError
 from migrate.model import (
     Author, Comment, Export, Extra, Identity, Post, Site, Source, Term, TermRef, WPDate, fast_constructor,
 )
+from migrate.readers.namespaces import DeclaringStream, undefined_wxr_prefix
 from migrate.readers.repair import RepairStream
 from migrate.readers.sources import InputSource, sources_for
 
@@ -199,7 +200,7 @@ def syntax_error_at(exc: etree.XMLSyntaxError, log: Iterable = ()) -> tuple[int 
 class _Pass:
     """One pass over one source: the opened stream, its repairs, its errors."""
 
-    def __init__(self, source: InputSource, options: ReadOptions, encoding: str) -> None:
+    def __init__(self, source: InputSource, options: ReadOptions, encoding: str, declare: bool = False) -> None:
         self.source = source
         self.options = options
         self.raw = source.open()
@@ -210,12 +211,25 @@ class _Pass:
         else:
             self.repaired = None
             self.stream = self.raw
+        #: The root's missing WXR namespace declarations added (see :mod:`.namespaces`).
+        self.declaring: DeclaringStream | None = None
+        if declare:
+            self.declaring = DeclaringStream(self.stream)
+            self.stream = self.declaring  # type: ignore[assignment]
 
     def close(self) -> None:
         self.raw.close()
 
+    def undeclared(self, log: Iterable) -> tuple[str, int, int] | None:
+        """The WXR prefix a failed parse found undeclared, when declaring it can help."""
+        if self.declaring is not None:
+            return None
+        return undefined_wxr_prefix(log)
+
     def error(self, exc: etree.XMLSyntaxError, log: Iterable = ()) -> InputError:
         line, col, msg = syntax_error_at(exc, log)
+        if self.declaring is not None:
+            col = self.declaring.original_column(line, col)
         hint = ""
         if not self.options.recover:
             hint = " (run with --recover to repair control characters, stray '&', HTML entities and truncated files)"
@@ -230,6 +244,14 @@ def _refuse_dtd(el: etree._Element, p: _Pass) -> None:
             "the export has a DOCTYPE; WXR never does, and DOCTYPEs can expand entities or "
             "load external files, so it is refused", file=p.source.name, line=1,
         )
+
+
+class _Undeclared(Exception):
+    """The header uses a WXR prefix its root does not declare: read it again declared."""
+
+    def __init__(self, prefix: str, line: int, column: int) -> None:
+        super().__init__(prefix)
+        self.where = (prefix, line, column)
 
 
 def _header_elements(p: _Pass) -> tuple[dict, list[tuple[int, etree._Element]], str, int | None]:
@@ -268,8 +290,16 @@ def _header_elements(p: _Pass) -> tuple[dict, list[tuple[int, etree._Element]], 
             if channel is not None and el.getparent() is channel:
                 channel_children.append((len(channel_children), el))
     except etree.XMLSyntaxError as exc:
+        undeclared = p.undeclared(ctx.error_log)
+        if undeclared is not None:
+            raise _Undeclared(*undeclared) from None
         if not (p.options.recover and channel is not None):
             raise p.error(exc, ctx.error_log) from None
+    # the parser may hold back an error of the header until it reads past where
+    # the loop stopped (one among the items is the items' reader's to handle)
+    undeclared = p.undeclared(ctx.error_log)
+    if undeclared is not None and (first_item_line is None or undeclared[1] < first_item_line):
+        raise _Undeclared(*undeclared)
     if channel is None:
         raise InputError("not a WXR export: no <channel> element", file=p.source.name, line=1)
     return nsmap, channel_children, generator, first_item_line
@@ -362,11 +392,17 @@ class _Header:
 def read_header(source: InputSource, options: ReadOptions, report: Report) -> _Header:
     """The site of one source, read up to its first ``<item>``."""
     encoding = check_prologue(source)
-    p = _Pass(source, options, encoding)
-    try:
-        nsmap, children, generator, first_item_line = _header_elements(p)
-    finally:
-        p.close()
+    declare = False
+    while True:
+        p = _Pass(source, options, encoding, declare)
+        try:
+            nsmap, children, generator, first_item_line = _header_elements(p)
+            break
+        except _Undeclared as undeclared:
+            _report_undeclared(report, source.name, undeclared.where)
+            declare = True
+        finally:
+            p.close()
     ns_version = _wp_version_from_ns(nsmap)
     has_wp = bool(ns_version) or any(tag_key(el.tag) and str(tag_key(el.tag)).startswith("wp:") for _, el in children)
     fields: dict = {"generator": generator}
@@ -619,51 +655,92 @@ def _report_repairs(p: _Pass, report: Report) -> None:
         report.emit(code, "warning", f"repaired: {r.detail}", file=p.source.name, line=r.line)
 
 
+#: (prefix, line, column) -> None: told when a WXR prefix was found undeclared
+#: among the items and the file is read again with it declared.
+UndeclaredHook = Callable[[str, int, int], None]
+
+
 def iter_item_elements(
     source: InputSource, options: ReadOptions, report: Report | None,
+    on_undeclared: UndeclaredHook | None = None,
 ) -> Iterator[etree._Element]:
     """Yield each complete ``<item>`` element, clearing it after use.
 
     With ``recover``, a file cut short ends the stream after the last
-    complete item and the cut is reported with its line.
+    complete item and the cut is reported with its line. A WXR prefix used
+    without its namespace declaration (see :mod:`.namespaces`) restarts the
+    read with the root's missing declarations added, after the items already
+    yielded; one first used inside the items is reported (to ``report`` and
+    ``on_undeclared``), one in the header is :func:`read_header`'s to report.
     """
     encoding = check_prologue(source)
-    p = _Pass(source, options, encoding)
-    open_item_line: int | None = None
-    channel: etree._Element | None = None
-    first = True
-    try:
-        ctx = _iterparse(p.stream, ("start", "end"), tag="item")
+    declare = False
+    done = 0  # items yielded by earlier reads of this file
+    while True:
+        p = _Pass(source, options, encoding, declare)
+        n = 0
+        first_item_line: int | None = None
+        open_item_line: int | None = None
+        channel: etree._Element | None = None
+        first = True
         try:
-            for event, el in ctx:
-                if first:
-                    _refuse_dtd(el, p)
-                    first = False
-                if event == "start":
-                    open_item_line = el.sourceline
+            ctx = _iterparse(p.stream, ("start", "end"), tag="item")
+            try:
+                for event, el in ctx:
+                    if first:
+                        _refuse_dtd(el, p)
+                        first = False
+                    if event == "start":
+                        open_item_line = el.sourceline
+                        if first_item_line is None:
+                            first_item_line = open_item_line
+                        continue
+                    open_item_line = None
+                    parent = channel = el.getparent()
+                    n += 1
+                    if n > done:
+                        yield el
+                    el.clear(keep_tail=False)
+                    if parent is not None:
+                        while el.getprevious() is not None:
+                            del parent[0]
+                if report is not None and channel is not None:
+                    _report_trailing(channel, source, report)
+            except etree.XMLSyntaxError as exc:
+                undeclared = p.undeclared(ctx.error_log)
+                if undeclared is not None:
+                    if first_item_line is not None and undeclared[1] >= first_item_line:
+                        if report is not None:
+                            _report_undeclared(report, source.name, undeclared)
+                        if on_undeclared is not None:
+                            on_undeclared(*undeclared)
+                    declare, done = True, max(done, n)
                     continue
-                open_item_line = None
-                parent = channel = el.getparent()
-                yield el
-                el.clear(keep_tail=False)
-                if parent is not None:
-                    while el.getprevious() is not None:
-                        del parent[0]
-            if report is not None and channel is not None:
-                _report_trailing(channel, source, report)
-        except etree.XMLSyntaxError as exc:
-            err = p.error(exc, ctx.error_log)
-            if not options.recover or not _is_truncation(p, err.line, exc):
-                raise err from None
+                err = p.error(exc, ctx.error_log)
+                if not options.recover or not _is_truncation(p, err.line, exc):
+                    raise err from None
+                if report is not None:
+                    where = f"; the item starting at line {open_item_line} is incomplete and was not read" if open_item_line else ""
+                    report.emit("xml-truncated", "error",
+                                f"the file ends before the export is complete ({clean_message(exc)}){where}",
+                                file=source.name, line=err.line, column=err.column)
             if report is not None:
-                where = f"; the item starting at line {open_item_line} is incomplete and was not read" if open_item_line else ""
-                report.emit("xml-truncated", "error",
-                            f"the file ends before the export is complete ({clean_message(exc)}){where}",
-                            file=source.name, line=err.line, column=err.column)
-        if report is not None:
-            _report_repairs(p, report)
-    finally:
-        p.close()
+                _report_repairs(p, report)
+            return
+        finally:
+            p.close()
+
+
+def undeclared_message(prefix: str) -> str:
+    return (f"the prefix {prefix}: is used without declaring its namespace (no xmlns:{prefix} on <rss>); "
+            "the file is read with WXR's namespaces declared for the prefixes the root lacks, "
+            "as WordPress's importer reads it; declare them on <rss>")
+
+
+def _report_undeclared(report: Report, file: str, undeclared: tuple[str, int, int]) -> None:
+    prefix, line, column = undeclared
+    report.emit("xml-namespace-undeclared", "warning", undeclared_message(prefix),
+                file=file, line=line, column=column)
 
 
 def _report_trailing(channel: etree._Element, source: InputSource, report: Report) -> None:

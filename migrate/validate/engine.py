@@ -35,9 +35,10 @@ from lxml import etree
 
 from migrate.errors import Finding, InputError, Severity, UnsafeInputError
 from migrate.model import KNOWN_APPROVAL, KNOWN_STATUSES, ZERO_DATE, parse_wp_date
+from migrate.readers.namespaces import DeclaringStream, undefined_wxr_prefix
 from migrate.readers.sources import InputSource, sources_for
 from migrate.readers.wxr import (
-    KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, syntax_error_at, tag_key,
+    KNOWN_VERSIONS, ReadOptions, check_prologue, iter_item_elements, syntax_error_at, tag_key, undeclared_message,
 )
 from migrate.transforms.links import host_key, path_key
 from migrate.readers import halves
@@ -255,6 +256,8 @@ class SiteValidator:
         #: False runs every check in full (the tests compare both).
         self.prefilter = prefilter
         self.files: list[str] = []
+        #: files whose items use a WXR prefix undeclared (reported once each)
+        self.undeclared_in: set[str] = set()
         self._reset_item_state()
         # header
         self.authors: set[str] = set()
@@ -366,14 +369,31 @@ class SiteValidator:
             emit("not-wxr", exc.message, file=name, line=exc.line, column=exc.column)
             return _Header(False)
         utf8 = encoding in ("utf-8", "utf8")
+        found = self._parse_header(source, utf8, declare=False)
+        if isinstance(found, tuple):  # a WXR prefix without its declaration: read as WordPress does
+            prefix, line, column = found
+            emit("xml-namespace-undeclared", undeclared_message(prefix), file=name, line=line, column=column)
+            self.undeclared_in.add(name)
+            found = self._parse_header(source, utf8, declare=True)
+            assert not isinstance(found, tuple)
+        return found
+
+    def _parse_header(self, source: InputSource, utf8: bool, declare: bool) -> "_Header | tuple[str, int, int]":
+        """The header's records, or where a WXR prefix is used undeclared (only when not ``declare``)."""
+        name = source.name
+        emit = self.r.emit
         h = _Header(True, utf8)
         wrapped, _ = self._open_scanned(source, utf8)
-        stream = wrapped.open()
+        stream: BinaryIO = wrapped.open()
+        declaring = DeclaringStream(stream) if declare else None
+        if declaring is not None:
+            stream = declaring
         version: tuple[str, int] | None = None
         root = channel = None
         nsmap: dict = {}
         has_wp = False
         channel_line = 1
+        first_item_line: int | None = None
         try:
             ctx = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
                                   load_dtd=False, huge_tree=True, remove_blank_text=False)
@@ -392,6 +412,7 @@ class SiteValidator:
                         channel_line = el.sourceline or 1
                         nsmap.update(el.nsmap)
                     elif el.tag == "item" and channel is not None and el.getparent() is channel:
+                        first_item_line = el.sourceline
                         break
                     continue
                 if channel is None or el.getparent() is not channel:
@@ -419,11 +440,21 @@ class SiteValidator:
                             h.blog_path = parts.path.rstrip("/")
                 el.clear(keep_tail=True)
         except etree.XMLSyntaxError as exc:
+            undeclared = None if declare else undefined_wxr_prefix(ctx.error_log)
+            if undeclared is not None:
+                return undeclared
             line, column, msg = syntax_error_at(exc, ctx.error_log)
+            if declaring is not None:
+                column = declaring.original_column(line, column)
             self._not_well_formed(name, msg, line, column)
             return _Header(False)
         finally:
             stream.close()
+        # the parser may hold back an error of the header until it reads past where
+        # the loop stopped (one among the items is the items' reader's to handle)
+        undeclared = None if declare else undefined_wxr_prefix(ctx.error_log)
+        if undeclared is not None and (first_item_line is None or undeclared[1] < first_item_line):
+            return undeclared
         if channel is None:
             emit("not-wxr", "no <channel> element inside <rss>: this is not a WordPress export",
                  file=name, line=root.sourceline if root is not None else 1)
@@ -443,6 +474,19 @@ class SiteValidator:
             emit("wxr-version-newer", f"WXR version {version[0]} is newer than 1.2, the newest WordPress writes; "
                  "check the file came from WordPress", file=name, line=version[1])
         return h
+
+    def _undeclared(self, name: str):
+        """What the items' reader calls when it meets a WXR prefix used undeclared.
+
+        The reader then declares every prefix the root lacks, so a file has one
+        such finding, however often its items are read again.
+        """
+        def found(prefix: str, line: int, column: int) -> None:
+            if name not in self.undeclared_in:
+                self.undeclared_in.add(name)
+                self.r.emit("xml-namespace-undeclared", undeclared_message(prefix),
+                            file=name, line=line, column=column)
+        return found
 
     def _not_well_formed(self, name: str, msg: str, line: int | None, column: int | None) -> None:
         msg = re.sub(r",? line \d+, column \d+$", "", msg).strip()
@@ -490,7 +534,7 @@ class SiteValidator:
                     return
             n = 0
             try:
-                for el in iter_item_elements(source, ReadOptions(), None):
+                for el in iter_item_elements(source, ReadOptions(), None, self._undeclared(name)):
                     n += 1
                     if n > done:
                         self._item(el, fi, name, summary)
@@ -501,7 +545,7 @@ class SiteValidator:
                 done = max(done, n)
         wrapped, scanners = self._open_scanned(source, header.utf8)
         try:
-            for el in iter_item_elements(wrapped, ReadOptions(), None):
+            for el in iter_item_elements(wrapped, ReadOptions(), None, self._undeclared(name)):
                 if done:
                     done -= 1
                     continue
@@ -549,7 +593,8 @@ class SiteValidator:
         n = 0
         try:
             try:
-                for el in iter_item_elements(halves.first_half(source, cut), ReadOptions(), None):
+                for el in iter_item_elements(halves.first_half(source, cut), ReadOptions(), None,
+                                             self._undeclared(source.name)):
                     n += 1
                     self._item(el, fi, source.name, summary)
             except InputError as exc:
@@ -579,7 +624,8 @@ class SiteValidator:
         self._reset_item_state()
         summary = FileSummary(source.name)
         try:
-            for el in iter_item_elements(halves.second_half(source, header_end, cut), ReadOptions(), None):
+            for el in iter_item_elements(halves.second_half(source, header_end, cut), ReadOptions(), None,
+                                         self._undeclared(source.name)):
                 self._item(el, fi, source.name, summary)
         except (InputError, _TooMany):
             return 1
@@ -598,6 +644,8 @@ class SiteValidator:
                 or not self.reported_terms.isdisjoint(part["reported_terms"])):
             return False
         for code, message, kw in part.pop("emits"):
+            if code == "xml-namespace-undeclared" and kw.get("file") in self.undeclared_in:
+                continue  # the first half found it first: one read reports it once
             self.r.emit(code, message, **kw)
         # each record is dropped once added, so the two copies never coexist whole
         n_items, n_comments, n_dates, n_thumbs = len(self.ids), len(self.c_ids), len(self.d_off), len(self.t_val)

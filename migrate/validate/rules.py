@@ -48,6 +48,8 @@ _RULES = (
          "Bytes that are not UTF-8 in a file declared UTF-8: parsers reject the file or read the text wrongly."),
     Rule("encoding-mojibake", "warning", "structure",
          "Text that looks double-encoded ('Ã©', 'â€™'): the exporter re-encoded invalid UTF-8 as Latin-1."),
+    Rule("xml-namespace-undeclared", "warning", "structure",
+         "<rss> does not declare a prefix the file uses (wp:, content:, dc: …): XML parsers refuse it, WordPress reads it by name."),
     # ------------------------------------------------------------- identity
     Rule("post-id-invalid", "warning", "identity",
          "An item has no <wp:post_id> or one that is not a positive integer: the importer gives it a new id, nothing can refer to it."),

@@ -9,6 +9,7 @@ that must still be skipped).
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -206,7 +207,8 @@ def test_halves_on_the_corpus(path, split_all):
 
 
 @pytest.mark.parametrize("case", ["clean", "id", "slug", "comment", "term", "bad byte", "not well-formed",
-                                  "item in the header", "item in the middle's text"])
+                                  "item in the header", "item in the middle's text", "wp undeclared",
+                                  "content undeclared"])
 def test_halves_report_as_one_read(tmp_path, split_all, case):
     items = _many(40)
     head = {}
@@ -228,14 +230,21 @@ def test_halves_report_as_one_read(tmp_path, split_all, case):
     elif case == "item in the middle's text":  # the cut falls inside a CDATA section
         for k in range(15, 26):
             items[k] = item(k + 1, content="\n<item>\n" * 200)
-    path = write(tmp_path, wxr(*items, **head))
+    text = wxr(*items, **head)
+    if case.endswith("undeclared"):  # each half meets it; one read reports it once
+        prefix = case.split()[0]
+        text = re.sub(rf' xmlns:{prefix}="[^"]*"', "", text, count=1)
+    path = write(tmp_path, text)
     got = _run([path])
     assert got == _run([path], halves=False)
     assert got == _run([path], halves=False, parser_first=False)
     # a repeated identity is found when merging; a half that does not parse is never merged
     expected = {"clean": [True], "id": [False], "slug": [False], "comment": [False], "term": [False],
-                "bad byte": [], "not well-formed": [], "item in the header": [], "item in the middle's text": []}
+                "bad byte": [], "not well-formed": [], "item in the header": [], "item in the middle's text": [],
+                "wp undeclared": [True], "content undeclared": [True]}
     assert split_all == expected[case]
+    if case.endswith("undeclared"):
+        assert [f["code"] for f in got[0]].count("xml-namespace-undeclared") == 1
 
 
 def test_halves_of_one_site(tmp_path, split_all):

@@ -25,6 +25,8 @@ CASES: dict[str, tuple[object, object]] = {
     "xml-control-char": (wxr(item(1, content="bell\x07here")).encode(), wxr(item(1, content="tab\there")).encode()),
     "encoding-invalid-utf8": (wxr(item(1, content="caf\udce9")).encode("utf-8", "surrogateescape"),
                               wxr(item(1, content="café")).encode()),
+    "xml-namespace-undeclared": (wxr(item(1)).replace(' xmlns:content="http://purl.org/rss/1.0/modules/content/"', ""),
+                                 wxr(item(1))),
     "encoding-mojibake": (wxr(item(1, content="Caf\u00c3\u00a9 and it\u00e2\u20ac\u2122s")),
                           wxr(item(1, content="Café and it’s, ÀÉÎ, Ελληνικά, 风行"))),
     "post-id-invalid": (wxr(item("abc"), item(2**63)), wxr(item(7), item(2**63 - 1))),
@@ -248,3 +250,4 @@ def test_a_comment_without_any_date_is_date_missing_at_its_line(tmp_path: Path):
     found = [f for f in res.findings if f.code == "date-missing"]
     assert len(found) == 1 and "comment" in found[0].message
     assert found[0].line == _position(doc, b"<wp:comment_id>7<")[0]
+

@@ -156,6 +156,21 @@ def test_dump_falls_back_to_one_piece_when_a_half_fails(tmp_path, monkeypatch, k
     assert not held and one == two and one[0] == "error" and "broken.xml" in one[1] and not one[2]
 
 
+@pytest.mark.parametrize("prefix", ["wp", "content"])
+def test_an_undeclared_prefix_is_reported_once_in_halves(tmp_path, monkeypatch, prefix):
+    """Both halves start reading the file as it is and meet the prefix; the
+    findings are those of one read (the header's, or the first item's)."""
+    from tests.validate.wxrgen import item, wxr, write
+
+    text = wxr(*[item(i, content=f"<p>Post {i}</p>") for i in range(1, 40)])
+    text = text.replace(f' xmlns:{prefix}="', ' xmlns:gone="', 1)
+    src = write(tmp_path, text)
+    one, two, held = _both_ways(tmp_path, monkeypatch, [src], "json")
+    assert held and one == two
+    assert [f for f in two[1] if "xml-namespace-undeclared" in f] and \
+        sum("xml-namespace-undeclared" in f for f in two[1]) == 1
+
+
 def test_dump_to_standard_output_is_read_in_one_piece(monkeypatch, capsysbinary):
     from migrate.writers import json as json_writer
 
