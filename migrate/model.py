@@ -29,6 +29,11 @@ _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s
 
 #: comment_type values that all mean an ordinary comment.
 _PLAIN_COMMENT_TYPES = frozenset({"", "comment"})
+#: Comment types WordPress never shows on the site, only in the admin:
+#: editorial notes on blocks (WordPress 6.9), WooCommerce's order notes and
+#: webhook logs, Action Scheduler's logs. Exports carry them; publishing
+#: writers leave them out, whatever their approval.
+PRIVATE_COMMENT_TYPES = frozenset({"note", "order_note", "webhook_delivery", "action_log"})
 
 #: comment_approved values WordPress itself writes.
 KNOWN_APPROVAL = ("1", "0", "spam", "trash", "post-trashed")
@@ -271,6 +276,11 @@ class Comment:
     def kind(self) -> str:
         """``comment``, ``pingback``, ``trackback`` or the plugin's own type."""
         return "comment" if self.type in _PLAIN_COMMENT_TYPES else self.type
+
+    @property
+    def is_private(self) -> bool:
+        """Shown only in WordPress's admin (see :data:`PRIVATE_COMMENT_TYPES`)."""
+        return self.type in PRIVATE_COMMENT_TYPES
 
     @property
     def is_approved(self) -> bool:

@@ -105,10 +105,12 @@ def select_comments(post: Post, *, pingbacks: bool, which: str, report: Report) 
     """The comments to carry over with their effective parent ids."""
     keep = _KEEP[which]
     kept: list[Comment] = []
-    skipped_ping = skipped_status = short = 0
+    skipped_ping = skipped_status = short = private = 0
     where = {"item_id": post.id, "item_title": post.title}
     for c in post.comments:
-        if keep is not None and c.approved not in keep:
+        if c.is_private:
+            private += 1
+        elif keep is not None and c.approved not in keep:
             skipped_status += 1
         elif c.kind in ("pingback", "trackback") and not pingbacks:
             skipped_ping += 1
@@ -119,6 +121,10 @@ def select_comments(post: Post, *, pingbacks: bool, which: str, report: Report) 
                         "refuses; it was left out", **where)
         else:
             kept.append(c)
+    if private:
+        report.emit("comment-skipped-private", "notice",
+                    f"{private} private comment(s) left out: editorial notes, order notes and logs, "
+                    "which WordPress shows only in its admin", **where)
     if skipped_ping:
         report.emit("disqus-pingback-skipped", "notice",
                     f"{skipped_ping} pingback(s)/trackback(s) left out: Disqus has no such type "

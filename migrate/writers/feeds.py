@@ -80,6 +80,7 @@ class _Feed:
         self.seen_ids: set[str] = set()
         self.latest: datetime | None = None
         self.skipped_protected = 0
+        self.private = 0  # comments left out of the comment entries as private
 
     def posts(self) -> Iterator[Post]:
         for p in self.export.posts():
@@ -92,6 +93,10 @@ class _Feed:
         if self.skipped_protected:
             self.report.emit("feed-protected-skipped", "notice",
                              f"{self.skipped_protected} password-protected post(s) left out of the feed")
+        if self.private:
+            self.report.emit("comment-skipped-private", "notice",
+                             f"{self.private} private comment(s) left out of the feed: editorial notes, "
+                             "order notes and logs, which WordPress shows only in its admin")
 
     def post_id(self, p: Post) -> str:
         pid = p.guid.strip() if p.guid.strip() and ":" in p.guid else f"{self.home}/?p={p.id}"
@@ -130,8 +135,10 @@ class _Feed:
 
         if not self.with_comments or not p.comments:
             return []
-        shown = [c for c in p.comments if self.keep is None or c.approved in self.keep]
-        hidden = {c.id: c.parent for c in p.comments if not (self.keep is None or c.approved in self.keep)}
+        shown = [c for c in p.comments if not c.is_private and (self.keep is None or c.approved in self.keep)]
+        hidden = {c.id: c.parent for c in p.comments
+                  if c.is_private or not (self.keep is None or c.approved in self.keep)}
+        self.private += sum(c.is_private for c in p.comments)
         roots = build_threads(shown, report=self.report, item_id=p.id, item_title=p.title, ancestors=hidden)
         return [(n.comment, n.parent) for n in walk(roots)]
 

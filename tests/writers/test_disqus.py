@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,21 @@ def test_threading_exclusions_and_identifier(tmp_path):
     assert report.counts["disqus-message-too-short"] == 1
     assert report.counts["disqus-pingback-skipped"] == 1
     assert report.counts["disqus-comment-excluded"] == 1
+
+
+def test_private_comments_are_left_out(tmp_path):
+    export = _export()
+    post = next(p for p in export.posts() if p.id == 7)
+    notes = (Comment(20, type="note", author="Editor", content="check the dates here"),
+             Comment(21, parent=20, author="R", content="a reply filed under the note"))
+    export = in_memory(export.site, [dataclasses.replace(post, comments=post.comments + notes)])
+    out = tmp_path / "d.xml"
+    report = Report()
+    write(export, out, {}, report)
+    (item,) = check_file(out)
+    got = {c.findtext(WP + "comment_id"): c.findtext(WP + "comment_parent") for c in item.findall(WP + "comment")}
+    assert "20" not in got and got["21"] == "0"
+    assert report.counts["comment-skipped-private"] == 1
 
 
 @pytest.mark.parametrize("mode,expected", [("id", "7"), ("url", "https://e.x/p/"), ("ghost", "ghost-7")])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 
 import feedparser
@@ -98,6 +100,19 @@ def test_atom_threads_comments(tmp_path):
     marked = [e.findtext(ATOM + "id") for e in root.iter(ATOM + "entry")
               if any(cat.get("term") == "pingback" for cat in e.findall(ATOM + "category"))]
     assert marked == [c + "4"]
+
+
+def test_private_comments_stay_out_of_the_feeds(tmp_path):
+    export = _export()
+    post = next(p for p in export.posts() if p.id == 7)
+    note = Comment(20, parent=1, type="note", author="Editor", content="editorial: fix this")
+    export = in_memory(export.site, [dataclasses.replace(post, comments=post.comments + (note,))])
+    for write_feed, name in ((write_atom, "f.atom"), (write_jsonfeed, "f.json")):
+        report = Report()
+        write_feed(export, tmp_path / name, {"flags": {"comments": True}}, report)
+        text = (tmp_path / name).read_text()
+        assert "first" in text and "editorial: fix this" not in text and "comment-20" not in text
+        assert report.counts["comment-skipped-private"] == 1
 
 
 def test_atom_without_the_flag_has_posts_only(tmp_path):

@@ -93,6 +93,29 @@ def test_comments_option(tmp_path, choice, ids):
             assert "alice@example.com" not in t and "192.0.2.55" not in t
 
 
+@pytest.mark.parametrize("writer", ["hugo", "jekyll", "pelican"])
+def test_private_comments_are_never_published(tmp_path, writer):
+    """Editorial notes (WordPress 6.9) and order notes are admin-only, approved or not;
+    a comment under a note moves up to the note's parent."""
+    cs = (
+        Comment(id=1, author="A", content="public"),
+        Comment(id=2, parent=1, type="note", author="Editor", content="rewrite this paragraph"),
+        Comment(id=3, parent=2, author="B", content="reply under the note"),
+        Comment(id=4, type="order_note", approved="0", content="paid by card"),
+    )
+    rep = Report()
+    site = tmp_path / "s"
+    migrate.write(in_memory(SITE, [post(1, "c", "C", comments=cs)]), writer, site, {"comments": "all"}, rep)
+    text = "\n".join(p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
+    assert "public" in text and "reply under the note" in text
+    assert "rewrite this paragraph" not in text and "paid by card" not in text
+    found, = [f for f in rep if f.code == "comment-skipped-private"]
+    assert found.message.startswith("2 private comment(s)")
+    if writer == "hugo":
+        recs = {c["id"]: c for c in json.loads((site / "data/comments/c.json").read_text())["comments"]}
+        assert sorted(recs) == [1, 3] and recs[3]["parent"] == 1
+
+
 def test_comments_flag_off(tmp_path):
     migrate.write(in_memory(SITE, [_commented()]), "hugo-comments", tmp_path / "s")
     assert not (tmp_path / "s/data").exists()

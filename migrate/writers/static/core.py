@@ -1391,7 +1391,10 @@ class _Converter:
         shown: list[Comment] = []
         hidden: dict[int, int] = {}
         for c in post.comments:
-            if keep is None or c.approved in keep:
+            if c.is_private:
+                hidden[c.id] = c.parent
+                skips["private"] += 1
+            elif keep is None or c.approved in keep:
                 shown.append(c)
             else:
                 hidden[c.id] = c.parent
@@ -1657,12 +1660,16 @@ class _Run:
         rep = self.report
         codes = {"spam": "comment-skipped-spam", "trash": "comment-skipped-trash",
                  "post-trashed": "comment-skipped-trash", "pending": "comment-skipped-pending",
-                 "item not written": "comment-skipped-item"}
+                 "item not written": "comment-skipped-item", "private": "comment-skipped-private"}
         merged: Counter = Counter()
         for why, n in self.comment_skips.items():
             merged[codes.get(why, "comment-skipped-other")] += n
         for code, n in sorted(merged.items()):
             what = code.removeprefix("comment-skipped-")
+            if what == "private":
+                rep.emit(code, "notice", f"{n} private comment(s) were not carried over: "
+                         "editorial notes, order notes and logs, which WordPress shows only in its admin")
+                continue
             rep.emit(code, "notice",
                      f"{n} {what} comment(s) were not carried over (comments option: {self.choice}"
                      + ("; use --comments all to keep spam and trash" if what in ("spam", "trash") else "")
