@@ -109,6 +109,12 @@ def _parse_date(value: str) -> datetime | None | bool:
     return found if found is not None else False
 
 
+def _has_date(text: str | None) -> bool:
+    """Whether a date element holds a date (an invalid one counts): WordPress's
+    importer treats an empty or zero date as none and uses the time of the import."""
+    return (text or "").strip() not in ("", ZERO_DATE)
+
+
 def _short(title: str) -> str:
     t = " ".join(title.split())
     return t if len(t) <= TITLE_KEEP else t[:TITLE_KEEP - 1] + "…"
@@ -804,8 +810,8 @@ class SiteValidator:
         if slug:
             self.known_slugs.append(hash(unquote(slug).lower()))
         self._dates(dates, idx, where)
-        if not any(k in ("wp:post_date", "wp:post_date_gmt") for k, _, _ in dates):
-            emit("date-missing", "the item has neither <wp:post_date> nor <wp:post_date_gmt>; the importer "
+        if not any(k in ("wp:post_date", "wp:post_date_gmt") and _has_date(t) for k, t, _ in dates):
+            emit("date-missing", "the item has no <wp:post_date> or <wp:post_date_gmt> with a date; the importer "
                  "dates it at the moment of the import (converters use its <pubDate> when it has one)",
                  line=line, **where)
         if creator is not None and self.declares_authors and creator not in self.authors:
@@ -1114,15 +1120,15 @@ class SiteValidator:
             parent_line = e_parent.sourceline
         approved, approved_line = ((e_approved.text or "").strip(), e_approved.sourceline) \
             if e_approved is not None else (None, cline)
+        if not (e_date is not None and _has_date(e_date.text) or e_gmt is not None and _has_date(e_gmt.text)):
+            emit("date-missing", "the comment has no <wp:comment_date> or <wp:comment_date_gmt> with a date; "
+                 "the importer dates it at the moment of the import", line=cline, **where)
         if e_date is not None and e_gmt is not None:
             self._date_pair("wp:comment_date", e_date.text or "", e_date.sourceline,
                             e_gmt.text or "", e_gmt.sourceline, idx, where)
         elif e_date is not None or e_gmt is not None:
             e, k = (e_date, "wp:comment_date") if e_date is not None else (e_gmt, "wp:comment_date_gmt")
             self._dates([(k, e.text or "", e.sourceline)], idx, where)
-        else:
-            emit("date-missing", "the comment has neither <wp:comment_date> nor <wp:comment_date_gmt>; "
-                 "the importer dates it at the moment of the import", line=cline, **where)
         if approved is not None and approved not in KNOWN_APPROVAL:
             emit("comment-approval-unknown", f"comment_approved {approved!r} is not one of "
                  f"{', '.join(KNOWN_APPROVAL)}; converters cannot tell whether the comment is public",

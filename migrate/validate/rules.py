@@ -92,7 +92,7 @@ _RULES = (
     Rule("date-invalid", "error", "values",
          "A date is not 'YYYY-MM-DD HH:MM:SS' or not a real date: the item or comment gets a wrong date."),
     Rule("date-missing", "warning", "values",
-         "An item or comment has no date element at all (other tools' exports): the importer dates it at the moment of the import."),
+         "An item or comment has no date, or only empty or zero ones (other tools' exports): the importer dates it at the import."),
     Rule("date-offset-mismatch", "warning", "values",
          "Local and GMT dates differ by an offset the site does not use (±1 h daylight saving is accepted): one of them is wrong."),
     Rule("status-unknown", "warning", "values",

@@ -67,7 +67,8 @@ CASES: dict[str, tuple[object, object]] = {
     "date-invalid": (wxr(item(1, date="2021-02-30 10:00:00")),
                      wxr(item(1, date="2021-02-28 10:00:00", gmt="2021-02-28 08:00:00"),
                          item(2, status="draft", gmt="0000-00-00 00:00:00"))),
-    "date-missing": (wxr(re.sub(r"<wp:post_date(_gmt)?>.*?</wp:post_date(_gmt)?>", "", item(1))),
+    "date-missing": (wxr(re.sub(r"<wp:post_date(_gmt)?>.*?</wp:post_date(_gmt)?>", "", item(1)),
+                         item(2, date="", gmt="0000-00-00 00:00:00", comments=(comment(1, date="", gmt=""),))),
                      wxr(item(1), re.sub(r"<wp:post_date>.*?</wp:post_date>", "", item(2)),
                          item(3, comments=(comment(1),)))),
     # majority +02:00; +03:00 is daylight saving (accepted), +05:00 is not
@@ -251,3 +252,18 @@ def test_a_comment_without_any_date_is_date_missing_at_its_line(tmp_path: Path):
     assert len(found) == 1 and "comment" in found[0].message
     assert found[0].line == _position(doc, b"<wp:comment_id>7<")[0]
 
+
+def test_empty_and_zero_dates_count_as_missing(tmp_path: Path):
+    """WordPress's importer dates an item or comment whose dates are empty or
+    zero at the time of the import, as if they were absent."""
+    doc = wxr(item(1, date="", gmt=""),
+              item(2, date="0000-00-00 00:00:00", gmt="0000-00-00 00:00:00", comments=(comment(5, date="", gmt=""),)),
+              item(3, status="draft", gmt="0000-00-00 00:00:00", comments=(comment(6, gmt="0000-00-00 00:00:00"),)),
+              item(4, date="2020-13-01 10:00:00", gmt=""))
+    res = validate([str(write(tmp_path, doc))])
+    missing = sorted(f.line for f in res.findings if f.code == "date-missing")
+    lines = doc.split("\n")
+    starts = [n for n, t in enumerate(lines, 1) if t == "<item>"]
+    comment_5 = next(n for n, t in enumerate(lines, 1) if "<wp:comment_id>5<" in t)
+    assert missing == sorted([starts[0], starts[1], comment_5])
+    assert [f.code for f in res.findings if f.code == "date-invalid"] == ["date-invalid"]
