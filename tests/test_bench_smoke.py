@@ -33,6 +33,10 @@ def test_bench_runs_on_a_tiny_export(tmp_path: Path, shared: Path) -> None:
     info = rows["info --json"]
     assert info["failed"] is None and info["wall_s"] > 0 and info["cpu_s"] > 0 and info["peak_mb"] > 1
     assert info["items"] == data["exports"]["20"]["counts"]["items"]
+    floor = rows["site floor"]
+    assert floor["failed"] is None and 0 < floor["cpu_s"]
+    assert data["floor"].startswith("`convert --to hugo` cannot take less CPU than the site floor")
+    assert data["floor"] in done.stdout
     for r in data["results"]:  # each row was measured, or says why not
         assert r["failed"] is None, r
         assert (r["wall_s"] is not None) != (r["skipped"] is not None), r

@@ -39,6 +39,7 @@ ROOT = HERE.parents[1]
 SHARED = Path(os.environ.get("WPMIGRATE_SHARED", ROOT.parent / "shared"))
 GEN_WXR = SHARED / "bench" / "gen_wxr.py"
 BASELINE = HERE / "baseline.py"
+FLOOR = HERE / "floor.py"
 
 DEFAULT_SIZES = (2000, 5000, 20000)
 
@@ -47,6 +48,7 @@ DEFAULT_SIZES = (2000, 5000, 20000)
 COMMANDS: list[tuple[str, tuple[str, str] | None, list[str]]] = [
     ("baseline", None, []),
     ("startup (--version)", None, ["--version"]),
+    ("site floor", None, []),
     ("info --json", ("command", "info"), ["info", "--json", "{in}"]),
     ("convert --to json", ("writer", "json"), ["convert", "{in}", "--to", "json", "-o", "{out}.json", "-q"]),
     ("convert --to jsonl", ("writer", "jsonl"), ["convert", "{in}", "--to", "jsonl", "-o", "{out}.jsonl", "-q"]),
@@ -55,8 +57,11 @@ COMMANDS: list[tuple[str, tuple[str, str] | None, list[str]]] = [
     ("validate", ("command", "validate"), ["validate", "{in}"]),
 ]
 
-#: Rows that are context, not judged: the floor, and the interpreter plus CLI start-up.
-NO_TARGETS = ("baseline", "startup (--version)")
+#: Rows that are context, not judged: the iterparse floor, the interpreter plus
+#: CLI start-up, and the floor of a site conversion (``floor.py``).
+NO_TARGETS = ("baseline", "startup (--version)", "site floor")
+#: The conversion whose least possible cost ``floor.py`` measures.
+FLOOR_OF = "convert --to hugo"
 
 #: Commands profiled by --profile, on the smallest export.
 PROFILED = ("info --json", "convert --to json", "convert --to hugo")
@@ -338,6 +343,8 @@ def measure(name: str, argv_tmpl: list[str], xml: Path, counts: dict, posts: int
                 stale.unlink()
         if name == "baseline":
             argv = [sys.executable, str(BASELINE), str(xml)]
+        elif name == "site floor":
+            argv = [sys.executable, str(FLOOR), str(xml), str(out)]
         else:
             argv = wpmigrate_argv([a.replace("{in}", str(xml)).replace("{out}", str(out)) for a in argv_tmpl])
         err = logs / f"{slug}-{posts}.stderr"
@@ -444,6 +451,22 @@ def checks(results: list[Result], sizes: list[int]) -> list[Check]:
                 f"µs/post {per}; {large:,}/{small:,} = {ratio:.2f} (target ≤ {SCALING})",
             ))
     return out
+
+
+def floor_note(results: list[Result], sizes: list[int], cores: int) -> str | None:
+    """What the site floor says of FLOOR_OF's speed target on the largest export."""
+    large = max(sizes)
+    by = {(r.command, r.posts): r for r in results}
+    floor, base = by.get(("site floor", large)), by.get(("baseline", large))
+    if floor is None or base is None or floor.cpu_s is None or not base.wall_s or FLOOR_OF not in SPEED_TARGETS:
+        return None
+    best = floor.cpu_s / cores
+    limit = SPEED_TARGETS[FLOOR_OF][0]
+    budget = limit * base.wall_s * cores
+    return (f"`{FLOOR_OF}` cannot take less CPU than the site floor: {floor.cpu_s:.2f} s at {large:,} posts, "
+            f"so at best {best:.2f} s of wall time on {cores} cores = {best / base.wall_s:.2f}× baseline "
+            f"(target < {limit}×: {budget:.1f} s of CPU on {cores} cores, "
+            f"{budget - floor.cpu_s:+.1f} s beyond the floor for everything else)")
 
 
 def print_checks(cs: list[Check]) -> None:
@@ -658,6 +681,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     cs = checks(results, sizes)
     print_checks(cs)
+    note = floor_note(results, sizes, machine["cores"] or 1)
+    if note:
+        print(f"\n{note}")
     if len(sizes) > 1:
         print("\nPer-post cost (µs/post, wall) by size:\n")
         by = {(r.command, r.posts): r for r in results}
@@ -687,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "results": [asdict(r) for r in results],
         "checks": [asdict(c) for c in cs],
+        "floor": note,
         "profiles": profiles,
         "markdown_table": table(results),
     }
