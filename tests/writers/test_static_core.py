@@ -116,6 +116,25 @@ def test_private_comments_are_never_published(tmp_path, writer):
         assert sorted(recs) == [1, 3] and recs[3]["parent"] == 1
 
 
+@pytest.mark.parametrize("writer", ["hugo", "jekyll", "pelican"])
+def test_plugins_private_post_types_are_not_pages(tmp_path, writer):
+    """A contact form response or a coupon is 'publish' in the export, yet no page of the site."""
+    items = [post(1, "hello", "Hello", content="public words"),
+             post(2, "", "Jane Roe", type="feedback",
+                  content="AUTHOR: Jane Roe\nAUTHOR EMAIL: jane@example.com\nIP: 198.51.100.7\n\nCall me"),
+             post(3, "summer", "summer", type="shop_coupon", content="SUMMER-50-OFF"),
+             post(4, "shoes", "Shoes", type="product", content="shoe words")]
+    rep = Report()
+    site = tmp_path / "s"
+    migrate.write(in_memory(SITE, items), writer, site, {}, rep)
+    text = "\n".join(p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
+    assert "public words" in text and "shoe words" in text
+    assert "jane@example.com" not in text and "Jane Roe" not in text and "SUMMER-50-OFF" not in text
+    skipped = sorted(f.message for f in rep if f.code == "item-skipped")
+    assert skipped == ["1 item(s) with type feedback are not pages of a static site and were not written",
+                       "1 item(s) with type shop_coupon are not pages of a static site and were not written"]
+
+
 def test_comments_flag_off(tmp_path):
     migrate.write(in_memory(SITE, [_commented()]), "hugo-comments", tmp_path / "s")
     assert not (tmp_path / "s/data").exists()

@@ -69,12 +69,32 @@ from migrate.writers.static.plan_store import PlanStore, Table
 __all__ = ["Flavour", "Entry", "Planner", "StaticWriter", "make_writer", "hugo_escape", "email_hash",
            "comments_json"]
 
-#: Post types that are never pages of the site (media, menus, editor internals).
+#: Post types plugins keep private (WordPress registers them not public):
+#: form submissions, orders, payments and logs hold visitors' names, e-mails
+#: and addresses; the rest is configuration. Exports carry them all.
+PRIVATE_TYPES = frozenset({
+    # Jetpack and WordPress.com: contact form responses, payments, custom CSS
+    "feedback", "jp_pay_order", "jp_pay_product", "jetpack_migration", "safecss",
+    # WooCommerce and Action Scheduler
+    "shop_order", "shop_order_refund", "shop_order_placehold", "shop_coupon", "shop_webhook",
+    "product_variation", "scheduled-action",
+    # form plugins: forms and their submissions
+    "wpcf7_contact_form", "flamingo_contact", "flamingo_inbound", "flamingo_outbound",
+    "wpforms", "wpforms_log", "nf_sub", "mc4wp-form",
+    # Easy Digital Downloads
+    "edd_payment", "edd_log", "edd_discount",
+    # field and page builders' definitions and libraries
+    "acf-field-group", "acf-field", "acf-post-type", "acf-taxonomy", "acf-ui-options-page",
+    "elementor_library", "et_pb_layout", "fl-builder-template", "vc_grid_item",
+    # author profiles, mail logs, plugin logs
+    "guest-author", "postman_sent_mail", "wp_log", "amp_validated_url", "bp-email",
+})
+#: Post types that are never pages of the site (media, menus, editor internals, plugins' private data).
 SKIP_TYPES = frozenset({
     "attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset",
     "oembed_cache", "user_request", "wp_block", "wp_template", "wp_template_part",
     "wp_global_styles", "wp_navigation", "wp_font_family", "wp_font_face",
-})
+}) | PRIVATE_TYPES
 #: Statuses written (drafts among them, marked as such).
 WRITE_STATUSES = frozenset({"publish", "future", "draft", "pending", "private"})
 #: Taxonomies that are WordPress plumbing, not the author's classification.
