@@ -23,6 +23,7 @@ from typing import Callable, Optional
 
 from migrate.transforms.blocks import parse_blocks, render_blocks, strip_block_delimiters
 from migrate.transforms.context import TransformContext
+from migrate.transforms.embeds import autoembed, may_embed
 from migrate.transforms.html_markdown import EmbedHook, html_to_markdown
 from migrate.transforms.shortcodes import CODE_TAGS, KNOWN_TAGS, expand_shortcodes
 from migrate.transforms.wpautop import has_blocks, shortcode_unautop, wp_html_split, wpautop
@@ -136,15 +137,27 @@ def _shortcode_block(ctx: TransformContext) -> Callable[[str], str]:
     return lambda text: wpautop(text)
 
 
+#: Shortcodes WordPress runs before the auto-embeds (``WP_Embed::run_shortcode``),
+#: so a URL line inside ``[embed]…[/embed]`` is that shortcode's, not a second embed.
+_FIRST = frozenset({"embed"})
+
+
+def _autoembed(html: str) -> str:
+    """WordPress's auto-embeds, outside code."""
+    return _outside_code(html, autoembed) if may_embed(html) else html
+
+
 def prepare_html(content: str, ctx: TransformContext) -> str:
     """Raw ``post_content`` to the clean HTML a visitor would have been served."""
     if not content:
         return ""
     if has_blocks(content):
+        # embed blocks are rendered already; a URL alone in a paragraph block is left
         html = render_blocks(parse_blocks(content), ctx, shortcode=_shortcode_block(ctx))
-        html = _expand(html, ctx)
+        html = _expand(_autoembed(_expand(html, ctx, _FIRST)), ctx)
     else:
-        html = _expand(content, ctx, CODE_TAGS)
+        html = _expand(content, ctx, CODE_TAGS | _FIRST)
+        html = _autoembed(html)
         html = wpautop(html)
         html = shortcode_unautop(html, KNOWN_TAGS)
         html = _expand(html, ctx)

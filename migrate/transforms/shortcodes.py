@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Callable, Collection, Iterator, Optional
 
 from migrate.transforms.context import AttachmentInfo, TransformContext
+from migrate.transforms.embeds import provider_of
 from migrate.transforms.wpautop import wp_html_split
 
 __all__ = [
@@ -659,20 +660,10 @@ def _gallery(sc: Shortcode, ctx: TransformContext) -> str | None:
     return f'<figure class="{cls}">' + "".join(figures) + "</figure>"
 
 
-_PROVIDERS = (
-    ("youtube", re.compile(r"^https?://(?:[\w-]+\.)?(?:youtube\.com|youtu\.be)/", re.I)),
-    ("vimeo", re.compile(r"^https?://(?:[\w-]+\.)?vimeo\.com/", re.I)),
-    ("twitter", re.compile(r"^https?://(?:[\w-]+\.)?(?:twitter|x)\.com/", re.I)),
-    ("soundcloud", re.compile(r"^https?://(?:[\w-]+\.)?soundcloud\.com/", re.I)),
-    ("flickr", re.compile(r"^https?://(?:[\w-]+\.)?(?:flickr\.com|flic\.kr)/", re.I)),
-    ("spotify", re.compile(r"^https?://(?:[\w-]+\.)?spotify\.com/", re.I)),
-)
-
-
 def _embed_figure(url: str, provider: str = "") -> str:
     """The marker figure the block renderer also emits for embeds."""
     if not provider:
-        provider = next((name for name, rx in _PROVIDERS if rx.match(url)), "")
+        provider = provider_of(url)
     u = _esc(url)
     return (f'<figure class="wp-block-embed" data-provider="{_esc(provider)}" '
             f'data-url="{u}"><p><a href="{u}">{u}</a></p></figure>')

@@ -135,10 +135,12 @@ def test_embeds_are_hugo_shortcodes_only_for_hugo(tmp_path):
     """Jekyll has no built-in video tag: there the embed stays the URL, as WordPress stores it."""
     from tests.validate.wxrgen import item, wxr, write
 
-    src = write(tmp_path, wxr(item(1, content="Intro\n\n[embed]https://youtu.be/aqz-KE-bpKQ[/embed]")))
+    src = write(tmp_path, wxr(item(1, content="Intro\n\n[embed]https://youtu.be/aqz-KE-bpKQ[/embed]"),
+                              item(2, content="Intro\n\nhttps://youtu.be/aqz-KE-bpKQ")))  # WordPress's auto-embed
     migrate.convert([src], "hugo", tmp_path / "h")
     migrate.convert([src], "jekyll", tmp_path / "j")
     hugo_body = (tmp_path / "h/content/posts/item-1/index.md").read_text().split("---\n", 2)[2]
     assert hugo_body == "\nIntro\n\n{{< youtube aqz-KE-bpKQ >}}\n"
-    jekyll_body = next((tmp_path / "j/_posts").glob("*.md")).read_text().split("---\n", 2)[2]
+    assert (tmp_path / "h/content/posts/item-2/index.md").read_text().split("---\n", 2)[2] == hugo_body
+    jekyll_body = sorted((tmp_path / "j/_posts").glob("*.md"))[0].read_text().split("---\n", 2)[2]
     assert jekyll_body.endswith("Intro\n\n<https://youtu.be/aqz-KE-bpKQ>\n")
