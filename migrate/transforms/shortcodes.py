@@ -693,8 +693,8 @@ def _embed(sc: Shortcode, ctx: TransformContext) -> str | None:
 _SIZE_PARAMS_RE = re.compile(r"[&?](?:w|h)=\d+(?=&|$)")
 
 
-def _provider_handler(provider: str, id_url: Callable[[str], str]) -> Handler:
-    """``[youtube URL]``, ``[youtube=URL]`` (Jetpack) or a bare video id.
+def _provider_handler(provider: str, id_url: Callable[[str], str], id_keys: tuple[str, ...] = ()) -> Handler:
+    """``[youtube URL]``, ``[youtube=URL]`` (Jetpack), or an id: bare or in one of ``id_keys``.
 
     Jetpack's ``&w=…&h=…`` size parameters are not part of the video URL.
     """
@@ -703,12 +703,46 @@ def _provider_handler(provider: str, id_url: Callable[[str], str]) -> Handler:
         url = _first_url(sc)
         if not url:
             bare = next((p.lstrip("=") for p in sc.positional if p.lstrip("=")), "")
+            bare = bare or next((sc.attrs[k] for k in id_keys if sc.attrs.get(k, "").strip()), "")
+            bare = _SIZE_PARAMS_RE.sub("", bare.strip())
             if not bare:
                 return None
             url = id_url(bare)
         return _embed_figure(_SIZE_PARAMS_RE.sub("", url), provider)
 
     return handler
+
+
+def _spotify_url(uri: str) -> str:
+    """``spotify:track:ID`` (the Spotify URI Jetpack takes) -> its open.spotify.com page."""
+    parts = uri.split(":")
+    if len(parts) >= 3 and parts[0] == "spotify":
+        return "https://open.spotify.com/" + "/".join(parts[1:])
+    return "https://open.spotify.com/" + uri
+
+
+#: WordPress.com and Jetpack shortcodes that embed another site's content:
+#: tag -> (provider, URL of a bare id, attributes that may hold the id).
+_JETPACK_EMBEDS: dict[str, tuple[str, Callable[[str], str], tuple[str, ...]]] = {
+    "dailymotion": ("dailymotion", lambda v: f"https://www.dailymotion.com/video/{v}", ("id",)),
+    "ted": ("ted", lambda v: f"https://www.ted.com/talks/view/id/{v}", ("id",)),
+    "polldaddy": ("crowdsignal", lambda v: f"https://poll.fm/{v}", ("poll",)),
+    "crowdsignal": ("crowdsignal", lambda v: f"https://poll.fm/{v}", ("poll",)),
+    "spotify": ("spotify", _spotify_url, ("id",)),
+    "wpvideo": ("videopress", lambda v: f"https://videopress.com/v/{v}", ()),
+    "videopress": ("videopress", lambda v: f"https://videopress.com/v/{v}", ()),
+    "gist": ("gist", lambda v: f"https://gist.github.com/{v}", ("id",)),
+    "tweet": ("twitter", lambda v: f"https://twitter.com/i/status/{v}", ("tweet",)),
+    "instagram": ("instagram", lambda v: f"https://www.instagram.com/p/{v}/", ("id",)),
+    "soundcloud": ("soundcloud", lambda v: f"https://api.soundcloud.com/tracks/{v}", ("id",)),
+    "googlemaps": ("google-maps", lambda v: v, ()),
+    "scribd": ("scribd", lambda v: f"https://www.scribd.com/doc/{v}", ("id",)),
+    "slideshare": ("slideshare", lambda v: f"https://www.slideshare.net/slideshow/embed_code/{v.split('&')[0]}",
+                   ("id",)),
+    "flickr": ("flickr", lambda v: v, ("video", "photo")),
+    "mixcloud": ("mixcloud", lambda v: f"https://www.mixcloud.com/{v.strip('/')}/", ()),
+    "vimeo": ("vimeo", lambda v: f"https://vimeo.com/{v}", ("id",)),
+}
 
 
 _AUDIO_EXT = ("mp3", "ogg", "oga", "wav", "m4a", "flac", "wma")
@@ -818,7 +852,9 @@ def _install_builtins() -> None:
                      "video": _media("video", _VIDEO_EXT)})
     _BUILTIN["youtube"] = _provider_handler(
         "youtube", lambda v: f"https://www.youtube.com/watch?v={v}")
-    _BUILTIN["vimeo"] = _provider_handler("vimeo", lambda v: f"https://vimeo.com/{v}")
+    for tag, (provider, id_url, keys) in _JETPACK_EMBEDS.items():
+        _BUILTIN[tag] = _provider_handler(provider, id_url, keys)
+    _BUILTIN["slideshow"] = _gallery  # Jetpack's slideshow: the gallery's images, shown in turn
     for tag in CODE_TAGS:
         _BUILTIN[tag] = _code
 

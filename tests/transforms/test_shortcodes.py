@@ -327,6 +327,12 @@ def test_gallery_with_ids() -> None:
     assert codes(ctx) == ["media-missing"]
 
 
+def test_jetpack_slideshow_is_the_gallery() -> None:
+    ctx = _ctx({1: AttachmentInfo(1, "http://x/1.jpg", alt="one")})
+    assert expand_shortcodes('[slideshow ids="1"]', ctx) == expand_shortcodes('[gallery ids="1"]', ctx)
+    assert 'src="http://x/1.jpg"' in expand_shortcodes('[slideshow ids="1"]', ctx)
+
+
 def test_gallery_uses_resolve_media() -> None:
     ctx = _ctx({5: AttachmentInfo(5, "http://old/5.jpg")})
     ctx.resolve_media = lambda url: "/media/5.jpg"
@@ -385,6 +391,24 @@ def _embed(url: str, provider: str) -> str:
         ("[youtube abc123]", "https://www.youtube.com/watch?v=abc123", "youtube"),
         ("[vimeo 12345]", "https://vimeo.com/12345", "vimeo"),
         ("[vimeo https://vimeo.com/12345]", "https://vimeo.com/12345", "vimeo"),
+        # WordPress.com and Jetpack
+        ("[vimeo id=12345 w=400]", "https://vimeo.com/12345", "vimeo"),
+        ("[gist user/abc123]", "https://gist.github.com/user/abc123", "gist"),
+        ("[gist https://gist.github.com/user/abc123]", "https://gist.github.com/user/abc123", "gist"),
+        ("[tweet 123456]", "https://twitter.com/i/status/123456", "twitter"),
+        ("[tweet https://twitter.com/u/status/1]", "https://twitter.com/u/status/1", "twitter"),
+        ("[polldaddy poll=9541291]", "https://poll.fm/9541291", "crowdsignal"),
+        ("[dailymotion id=x8oma9]", "https://www.dailymotion.com/video/x8oma9", "dailymotion"),
+        ("[ted id=981 lang=en]", "https://www.ted.com/talks/view/id/981", "ted"),
+        ('[spotify id="spotify:track:4bz7uB4edifWKJXSDxwHcs" width="300"]',
+         "https://open.spotify.com/track/4bz7uB4edifWKJXSDxwHcs", "spotify"),
+        ("[wpvideo bd2G0c0g w=640]", "https://videopress.com/v/bd2G0c0g", "videopress"),
+        ('[soundcloud url="https://api.soundcloud.com/tracks/1" params="" iframe="true" /]',
+         "https://api.soundcloud.com/tracks/1", "soundcloud"),
+        ("[googlemaps https://maps.google.com/maps?q=x&amp;w=425&amp;h=350]", "https://maps.google.com/maps?q=x",
+         "google-maps"),
+        ("[slideshare id=5342235&amp;doc=camp-1010&amp;w=425]",
+         "https://www.slideshare.net/slideshow/embed_code/5342235", "slideshare"),
     ],
 )
 def test_embeds(text: str, url: str, provider: str) -> None:
@@ -516,7 +540,7 @@ def test_not_reported(text: str) -> None:
     ("text", "tag"),
     [('[foo bar="1"]', "foo"), ("[note]careful[/note]", "note"), ("[contact-form-7 id=12]", "contact-form-7"),
      ('[wpforms id="3"]', "wpforms"), ("[et_pb_section]", "et_pb_section"), ("[spacer /]", "spacer"),
-     ("[googlemaps=http://maps]", "googlemaps"),
+     ("[mymaps=http://maps]", "mymaps"),
      ('[caption width="1"]<img src="a" /> [inner k=v][/caption]', "inner")],
 )
 def test_reported(text: str, tag: str) -> None:
