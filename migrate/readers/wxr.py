@@ -197,6 +197,11 @@ def syntax_error_at(exc: etree.XMLSyntaxError, log: Iterable = ()) -> tuple[int 
     return line, col, msg
 
 
+#: libxml2's codes of the namespace rules (XML_WAR_NS_URI…, XML_NS_ERR_…): the
+#: document is well-formed XML but breaks the rules of XML namespaces.
+NAMESPACE_ERRORS = frozenset({99, 100, 106, 200, 201, 202, 203, 204, 205})
+
+
 class _Pass:
     """One pass over one source: the opened stream, its repairs, its errors."""
 
@@ -231,7 +236,9 @@ class _Pass:
         if self.declaring is not None:
             col = self.declaring.original_column(line, col)
         hint = ""
-        if not self.options.recover:
+        if exc.code in NAMESPACE_ERRORS:
+            hint = " (a namespace error, which --recover does not repair: correct the declaration or the prefix)"
+        elif not self.options.recover:
             hint = " (run with --recover to repair control characters, stray '&', HTML entities and truncated files)"
         return InputError(f"not well-formed XML: {msg}{hint}", file=self.source.name, line=line, column=col)
 

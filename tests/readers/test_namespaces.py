@@ -79,7 +79,18 @@ def test_an_unknown_undeclared_prefix_is_still_an_error(tmp_path):
     with pytest.raises(InputError) as err:
         list(migrate.read(path).posts())
     assert err.value.line == _line_col(text, "<itunes:")[0]
-    assert "itunes" in err.value.message
+    assert "itunes" in err.value.message and "a namespace error, which --recover does not repair" in err.value.message
+
+
+def test_other_namespace_errors_do_not_send_to_recover(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").replace("<channel>", '<channel xmlns:1bad="urn:x">', 1)
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    for recover in (False, True):
+        with pytest.raises(InputError) as err:
+            list(migrate.read(path, recover=recover).posts())
+        assert err.value.line == _line_col(text, "<channel")[0]
+        assert "--recover does not repair" in err.value.message and "run with --recover" not in err.value.message
 
 
 def test_an_error_on_the_root_line_keeps_its_column(tmp_path):
