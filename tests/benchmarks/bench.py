@@ -6,12 +6,13 @@ One command runs it all (about 15 minutes on the 2-core machine)::
 
 Exports of 2,000, 5,000 and 20,000 posts are generated once with
 ``../shared/bench/gen_wxr.py`` and cached under ``--workdir``. Each command
-runs as a child process; its CPU time (user + sys, of the whole process tree,
-worker processes included) and peak resident memory come from the operating
-system (``os.wait4``'s rusage), its wall time from a
-monotonic clock around it. The plain ``lxml.etree.iterparse`` walk in
-``baseline.py`` runs in the same session, and every figure is also given as a
-ratio to it. ``--repeat N`` keeps the best wall time of N runs.
+runs as a child of a small launcher process (``launch.py``); its CPU time
+(user + sys, of the whole process tree, worker processes included) and peak
+resident memory come from the operating system (``os.wait4``'s rusage), its
+wall time from a monotonic clock around it. The plain ``lxml.etree.iterparse``
+walk in ``baseline.py`` and the floor of a site conversion in ``floor.py`` run
+in the same session, and every figure is also given as a ratio to the walk.
+``--repeat N`` keeps the best wall time of N runs.
 
 Prints a Markdown table and the targets (see docs/benchmarks.md), writes
 everything as JSON; ``--check`` exits 1 when a target is missed, and
@@ -40,6 +41,7 @@ SHARED = Path(os.environ.get("WPMIGRATE_SHARED", ROOT.parent / "shared"))
 GEN_WXR = SHARED / "bench" / "gen_wxr.py"
 BASELINE = HERE / "baseline.py"
 FLOOR = HERE / "floor.py"
+LAUNCH = HERE / "launch.py"
 
 DEFAULT_SIZES = (2000, 5000, 20000)
 
@@ -94,75 +96,22 @@ class Run:
     status: int
 
 
-def _become_subreaper() -> bool:
-    """Make this process the reaper of its orphaned descendants (Linux only).
-
-    A worker pool started through a fork server is not a child of the
-    command: the fork server is, and it outlives the command by a moment, so
-    ``wait4`` on the command alone never sees the workers' CPU time. As a
-    subreaper this process inherits the fork server when the command exits,
-    reaps it (with the workers it reaped) and so counts the whole tree.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_CHILD_SUBREAPER = 36
-        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-_SUBREAPER: bool | None = None
-
-#: After the command exits, how long its orphaned descendants may take to exit.
-_ORPHAN_GRACE_S = 30.0
-
-
 def run_child(argv: list[str], *, cwd: Path, stderr_path: Path, env: dict | None = None) -> Run:
-    """Run ``argv`` as a child; wall clock around it, CPU and peak RSS from wait4.
+    """Run ``argv`` through ``launch.py``; its wall clock, CPU and peak RSS.
 
-    CPU time is the whole process tree's: the child's, the descendants it
-    waited for, and (on Linux, where this process is made a child subreaper)
-    the descendants it left behind, such as a fork server and the worker
-    processes it started, which are reaped here. ``ru_maxrss`` is the peak of
-    the largest single process of the tree (Linux reports it in KiB). Wall
-    time stops when the command itself exits.
+    On Linux a process's peak resident set (``ru_maxrss``) includes the image
+    of the process it was forked from, up to its ``exec``: started from this
+    harness, which grows as it deletes big outputs, every small command would
+    report the harness's peak. The launcher is a fresh, small process that
+    starts the command and measures it (see ``launch.py``).
     """
-    global _SUBREAPER
-    if _SUBREAPER is None:
-        _SUBREAPER = _become_subreaper()
-    with open(stderr_path, "wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=err, env=env)
-        _, wstatus, ru = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(wstatus)  # so Popen does not wait again
-    user, system, peak = ru.ru_utime, ru.ru_stime, ru.ru_maxrss
-    if _SUBREAPER:  # orphans of the command are now ours: reap them all, counting their time
-        deadline = time.monotonic() + _ORPHAN_GRACE_S
-        while True:
-            try:
-                pid, _, oru = os.wait4(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                if time.monotonic() > deadline:
-                    print(f"note: descendants of {argv[2:4]} still running after {_ORPHAN_GRACE_S:.0f} s; "
-                          "their CPU time is not counted", file=sys.stderr)
-                    break
-                time.sleep(0.01)
-                continue
-            user += oru.ru_utime
-            system += oru.ru_stime
-            peak = max(peak, oru.ru_maxrss)
-    return Run(
-        wall_s=wall, cpu_s=user + system, user_s=user, sys_s=system,
-        peak_mb=peak / 1024.0, status=proc.returncode,
-    )
+    done = subprocess.run([sys.executable, str(LAUNCH), str(stderr_path), *argv], cwd=cwd,
+                          stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"launch.py failed: {done.stderr.decode(errors='replace').strip()}")
+    got = json.loads(done.stdout)
+    return Run(wall_s=got["wall_s"], cpu_s=got["user_s"] + got["sys_s"], user_s=got["user_s"],
+               sys_s=got["sys_s"], peak_mb=got["peak_kb"] / 1024.0, status=got["status"])
 
 
 def wpmigrate_argv(args: list[str]) -> list[str]:
