@@ -221,6 +221,12 @@ def _split_more(comment: etree._Element, root: etree._Element, keep: _Passthroug
 _HOIST = frozenset("figure table form details dialog iframe script style textarea".split())
 
 
+def _styled_image(el: etree._Element) -> bool:
+    """Whether ``el``'s style shows an image (``url(…)``), which Markdown would drop."""
+    style = el.get("style")
+    return style is not None and "url(" in style.lower().replace(" ", "")
+
+
 def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook]) -> None:
     """Swap everything Markdown cannot hold for placeholders."""
     for pre in list(root.iter("pre")):
@@ -236,7 +242,7 @@ def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook
         elif tag == "a" and not len(el) and not (el.text or "").strip():
             todo.append(el)
         if (tag in PASSTHROUGH_TAGS or tag in ("figure", "table") or tag in _INLINE_FORMAT
-                or tag in _INLINE_KEEP):
+                or tag in _INLINE_KEEP or _styled_image(el)):
             todo.append(el)
     gone: set[etree._Element] = set()
     for el in todo:
@@ -252,6 +258,13 @@ def _prepare(root: etree._Element, keep: _Passthrough, embed: Optional[EmbedHook
                     _drop_keep_tail(el)
             continue
         if next(el.iterancestors(*_IN_CODE), None) is not None:
+            continue
+        if _styled_image(el):
+            # a background image in the style: the element is kept whole, as HTML
+            block = _is_block_context(el, root)
+            tok = keep.token(_serialize(el), block, f'{tag} style="…url(…)…"')
+            _replace(el, _placeholder("p" if block else "span", tok))
+            gone.add(el)
             continue
         if tag in _INLINE_FORMAT:
             if not (el.text_content() or "").strip():
@@ -434,6 +447,8 @@ _NEEDS_TREE = re.compile(
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: A ``style`` attribute with a ``url(…)``: a background image Markdown cannot hold.
+_STYLE_URL = re.compile(r"""\sstyle\s*=\s*(?:"[^"]*?|'[^']*?)\burl\s*\(""", re.I)
 
 
 def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedHook] = None) -> str:
@@ -447,7 +462,8 @@ def html_to_markdown(html: str, ctx: TransformContext, *, embed: Optional[EmbedH
         ctx.finding("control-characters-removed", "notice",
                     f"{n} control character(s) (U+0000-U+001F other than tab and line breaks) were removed")
     tree = html.count("<") > _FLATTEN_FROM or (
-        _NEEDS_TREE.search(html) is not None and not _inline_only(html))
+        _NEEDS_TREE.search(html) is not None and not _inline_only(html)) or (
+        "style" in html and _STYLE_URL.search(html) is not None)
     return _markdown(html, ctx, embed, tree)
 
 

@@ -104,10 +104,57 @@ def _rewrite_value(attr: str, value: str, ctx: TransformContext) -> Optional[str
     return _resolve_one(raw.strip(), attr, ctx)
 
 
+_STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)("[^"]*"|'[^']*')""", re.I)
+_CSS_URL = re.compile(r"""(url\(\s*)(?:"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'"""
+                      r"""|((?:\\[0-9A-Fa-f]{1,6}\s?|\\.|[^"'()\s\\])*))(\s*\))""", re.I)
+_CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?|\\(.)")
+
+
+def _css_unescape(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return m.group(2)
+
+    return _CSS_ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def _rewrite_style(value: str, ctx: TransformContext) -> Optional[str]:
+    """A ``style`` attribute's ``url(…)`` values pointed at the new site's media."""
+    changed = False
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal changed
+        url = next((g for g in m.group(2, 3, 4) if g is not None), "")
+        new = ctx.resolve_media(_css_unescape(url).strip()) if url.strip() else None
+        if not new:
+            return m.group(0)
+        changed = True
+        return f'{m.group(1)}"{new.replace(chr(34), "%22")}"{m.group(5)}'
+
+    out = _CSS_URL.sub(one, value)
+    return out if changed else None
+
+
+def _rewrite_styles(html: str, ctx: TransformContext) -> str:
+    def attr_sub(m: re.Match[str]) -> str:
+        raw = _html.unescape(m.group(2)[1:-1])
+        if "url(" not in raw.lower():
+            return m.group(0)
+        new = _rewrite_style(raw, ctx)
+        return m.group(0) if new is None else f'{m.group(1)}"{_html.escape(new, quote=True)}"'
+
+    return _STYLE_ATTR.sub(attr_sub, html)
+
+
 def rewrite_urls(html: str, ctx: TransformContext) -> str:
-    """Point ``href``/``src``/``srcset`` of links, images and media at the new site."""
+    """Point ``href``/``src``/``srcset`` of links, images and media, and the
+    ``url(…)`` of ``style`` attributes (background images), at the new site."""
     if "=" not in html:
         return html
+    if "url(" in html or "URL(" in html or "Url(" in html:
+        html = _rewrite_styles(html, ctx)
 
     def attr_sub(m: re.Match[str]) -> str:
         name = m.group(1).strip().rstrip("=").strip().lower()

@@ -144,6 +144,18 @@ def test_embed_marker_default_and_hook():
     assert hooked == "{{< youtube abc >}}\n\nCap\n"  # the hook's form, and the caption still
 
 
+def test_a_background_image_keeps_its_element_as_html():
+    ctx = TransformContext()
+    html = ('<p style="background-image: url(\'/bg.jpg\')">Over <em>the</em> picture</p>'
+            '<p style="color: red">Red</p><div style="background:URL( /x.png )">Block</div>')
+    md = conv(html, ctx)
+    assert md == ('<p style="background-image: url(\'/bg.jpg\')">Over <em>the</em> picture</p>\n\nRed\n\n'
+                  '<div style="background:URL( /x.png )">Block</div>\n')
+    assert sorted(f.message for f in ctx.report) == [
+        '<div style="…url(…)…"> has no Markdown form; kept as raw HTML (1x)',
+        '<p style="…url(…)…"> has no Markdown form; kept as raw HTML (1x)']
+
+
 def test_passthrough_inside_list_item_is_indented():
     html = "<ul><li><p>x</p><iframe src='v'></iframe></li></ul>"
     md = conv(html)

@@ -60,6 +60,29 @@ def test_rewrite_urls_unescapes_entities_in_attributes():
     assert seen == ["/?p=1&x=2"]
 
 
+def test_rewrite_urls_points_background_images_at_the_new_site():
+    """WordPress's importer rewrites url(…) in style attributes; so do the converters."""
+    media = {"https://old.example/wp-content/uploads/a.jpg": "/media/a.jpg", "/wp-content/uploads/b(1).jpg": "/media/b.jpg"}
+    seen: list[str] = []
+
+    def resolve(url: str) -> str | None:
+        seen.append(url)
+        return media.get(url)
+
+    c = ctx(resolve_media=resolve)
+    html = rewrite_urls(
+        '<p style="background:url(\'https://old.example/wp-content/uploads/a.jpg\')">x</p>'
+        '<div style="background: URL(&quot;https://old.example/wp-content/uploads/a.jpg&quot;), '
+        'url(/wp-content/uploads/b\\28 1\\29.jpg) no-repeat">y</div>'
+        '<p style="content: \'url(fake)\'; background: url(data:image/png;base64,AAAA)">z</p>'
+        "<p style=\"color: red\">w</p>", c)
+    assert html == ('<p style="background:url(&quot;/media/a.jpg&quot;)">x</p>'
+                    '<div style="background: URL(&quot;/media/a.jpg&quot;), url(&quot;/media/b.jpg&quot;) no-repeat">y</div>'
+                    '<p style="content: \'url(fake)\'; background: url(data:image/png;base64,AAAA)">z</p>'
+                    '<p style="color: red">w</p>')
+    assert "/wp-content/uploads/b(1).jpg" in seen and "data:image/png;base64,AAAA" in seen
+
+
 def test_comment_gets_links_and_paragraphs():
     md = comment_to_markdown("See http://example.com/a.\nThanks <b>a</b>@b.org", ctx())
     assert "<http://example.com/a>." in md or "[http://example.com/a](http://example.com/a)." in md
