@@ -79,9 +79,21 @@ def split_url(url: str) -> SplitResult:
 
 
 def host_key(netloc: str) -> str:
-    """A host as a lookup key: no user, port or ``www.``, lower case."""
+    """A host as a lookup key: no user, port or ``www.``, lower case, and an
+    internationalised name in one spelling (``xn--bcher-kva.de`` is ``bücher.de``)."""
     host = netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+    if "xn--" in host:
+        host = ".".join(_unpunycode(label) for label in host.split("."))
     return host[4:] if host.startswith("www.") else host
+
+
+def _unpunycode(label: str) -> str:
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label[4:].encode("ascii").decode("punycode").lower()
+    except (UnicodeError, ValueError):
+        return label
 
 
 def path_key(path: str) -> str:

@@ -55,6 +55,18 @@ def test_resolve_known_forms(urls, old, new):
     assert urls.resolve(old) == new
 
 
+@pytest.mark.parametrize("home,link", [
+    ("https://🚀-science.com/science", "https://xn---science-7f85g.com/science/?p=1"),
+    ("https://xn--bcher-kva.de", "https://BÜCHER.de/?p=1"),
+    ("https://bücher.de", "https://www.xn--bcher-kva.de/?p=1"),
+])
+def test_an_internationalised_host_is_one_host_in_both_spellings(home, link):
+    site = Site(link=home, base_site_url=home, base_blog_url=home)
+    urls = UrlMap([ident(1, "post", "p", f"{home}/p/", f"{home}/?p=1")], site, lambda i: "/new/")
+    assert urls.resolve(link) == "/new/"
+    assert urls.resolve("https://xn--zz-broken.com/?p=1") is None
+
+
 @pytest.mark.parametrize("url", [
     "https://other.org/2010/09/hello/", "#top", "mailto:a@example.com", "https://example.com/nope/",
     "https://example.com/?page_id=5",  # a post id asked as a page
