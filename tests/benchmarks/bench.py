@@ -1,6 +1,6 @@
 """Benchmark wpmigrate on generated exports: wall time, CPU time, peak memory.
 
-One command runs it all (about 15 minutes on the 2-core machine)::
+One command runs it all (about 8 minutes on the 2-core machine, exports cached)::
 
     python -m tests.benchmarks.bench
 

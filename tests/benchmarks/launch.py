@@ -5,7 +5,7 @@
 Prints ``{"wall_s", "user_s", "sys_s", "peak_kb", "status"}``. On Linux a
 process's peak resident set (``ru_maxrss``) includes the image of the
 process it was started from, up to its ``exec``; this launcher imports
-almost nothing, so what it adds (about 10 MB) stays below every figure
+almost nothing, so what it adds (about 14 MB) stays below every figure
 measured, where the harness, grown by deleting big outputs, would not.
 
 CPU time is the whole process tree's: the command's, the descendants it
