@@ -34,6 +34,14 @@ _PLAIN_COMMENT_TYPES = frozenset({"", "comment"})
 #: webhook logs, Action Scheduler's logs. Exports carry them; publishing
 #: writers leave them out, whatever their approval.
 PRIVATE_COMMENT_TYPES = frozenset({"note", "order_note", "webhook_delivery", "action_log"})
+#: The comment_approved values each ``--comments`` choice of a publishing
+#: writer keeps (None: every value, spam and trash included).
+COMMENT_CHOICES: dict[str, frozenset[str] | None] = {
+    "approved": frozenset({"1"}),
+    "pending": frozenset({"1", "0"}),
+    "none": frozenset(),
+    "all": None,
+}
 
 #: comment_approved values WordPress itself writes.
 KNOWN_APPROVAL = ("1", "0", "spam", "trash", "post-trashed")
@@ -277,10 +285,14 @@ class Comment:
         """``comment``, ``pingback``, ``trackback`` or the plugin's own type."""
         return "comment" if self.type in _PLAIN_COMMENT_TYPES else self.type
 
-    @property
-    def is_private(self) -> bool:
-        """Shown only in WordPress's admin (see :data:`PRIVATE_COMMENT_TYPES`)."""
-        return self.type in PRIVATE_COMMENT_TYPES
+    def hidden_by(self, keep: frozenset[str] | None) -> str | None:
+        """Why a publishing writer keeping ``keep`` (a :data:`COMMENT_CHOICES`
+        value) leaves this comment out: ``"private"``, its status, or None when shown."""
+        if self.type in PRIVATE_COMMENT_TYPES:
+            return "private"
+        if keep is not None and self.approved not in keep:
+            return self.status
+        return None
 
     @property
     def is_approved(self) -> bool:
@@ -535,7 +547,7 @@ def in_memory(site: Site, posts: list[Post] | tuple[Post, ...]) -> Export:
 
 
 __all__ = [
-    "Author", "Comment", "Export", "Extra", "Identity", "KNOWN_APPROVAL",
+    "Author", "COMMENT_CHOICES", "Comment", "Export", "Extra", "Identity", "KNOWN_APPROVAL", "PRIVATE_COMMENT_TYPES",
     "KNOWN_STATUSES", "Meta", "Post", "Site", "Source", "Term", "TermRef",
     "WPDate", "ZERO_DATE", "decode_meta_value", "in_memory", "parse_wp_date", "replace",
 ]

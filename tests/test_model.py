@@ -173,3 +173,14 @@ def test_dated_falls_back_exactly_when_the_item_has_no_readable_date(local, gmt)
     post = Post(1, pub_date=pub, date=WPDate(local, gmt))
     want = post.date if post.date.aware() is not None else pub_date_as_wp(pub)
     assert post.dated() == want
+
+
+def test_which_comments_a_publishing_writer_leaves_out():
+    from migrate.model import COMMENT_CHOICES, Comment
+
+    note = Comment(1, type="note", approved="1")
+    pending = Comment(2, approved="0")
+    spam = Comment(3, approved="spam")
+    assert [c.hidden_by(COMMENT_CHOICES["approved"]) for c in (note, pending, spam)] == ["private", "pending", "spam"]
+    assert [c.hidden_by(COMMENT_CHOICES["all"]) for c in (note, pending, spam)] == ["private", None, None]
+    assert Comment(4, type="pingback").hidden_by(COMMENT_CHOICES["approved"]) is None

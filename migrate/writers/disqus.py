@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from migrate.errors import Report, UsageError
-from migrate.model import Comment, Export, Post, date_text
+from migrate.model import COMMENT_CHOICES, Comment, Export, Post, date_text
 from migrate.output import OutputFile
 from migrate.threads import effective_parents
 
@@ -93,24 +93,19 @@ def thread_identifier(post: Post, home: str, mode: str) -> str:
     return f"{post.id} {home}/?p={post.id}"
 
 
-_KEEP = {
-    "approved": {"1"},
-    "pending": {"1", "0"},
-    "all": None,
-    "none": set(),
-}
 
 
 def select_comments(post: Post, *, pingbacks: bool, which: str, report: Report) -> list[tuple[Comment, int]]:
     """The comments to carry over with their effective parent ids."""
-    keep = _KEEP[which]
+    keep = COMMENT_CHOICES[which]
     kept: list[Comment] = []
     skipped_ping = skipped_status = short = private = 0
     where = {"item_id": post.id, "item_title": post.title}
     for c in post.comments:
-        if c.is_private:
+        why = c.hidden_by(keep)
+        if why == "private":
             private += 1
-        elif keep is not None and c.approved not in keep:
+        elif why is not None:
             skipped_status += 1
         elif c.kind in ("pingback", "trackback") and not pingbacks:
             skipped_ping += 1
@@ -184,8 +179,8 @@ def write_disqus(
     """Write the Disqus import file(s); return the paths written."""
     if identifier not in IDENTIFIERS:
         raise UsageError(f"identifier: {identifier!r} must be one of {', '.join(IDENTIFIERS)}")
-    if which not in _KEEP:
-        raise UsageError(f"comments: {which!r} must be one of {', '.join(_KEEP)}")
+    if which not in COMMENT_CHOICES:
+        raise UsageError(f"comments: {which!r} must be one of {', '.join(COMMENT_CHOICES)}")
     home = export.site.home.rstrip("/")
     written: list[Path] = []
     files = 0

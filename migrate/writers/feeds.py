@@ -34,9 +34,9 @@ from typing import Any, Iterator, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from migrate.errors import Report
-from migrate.model import Comment, Export, Post, WPDate
+from migrate.model import COMMENT_CHOICES, Comment, Export, Post, WPDate
 from migrate.output import OutputFile
-from migrate.writers.disqus import _ILLEGAL, _KEEP
+from migrate.writers.disqus import _ILLEGAL
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 THR_NS = "http://purl.org/syndication/thread/1.0"
@@ -73,7 +73,7 @@ class _Feed:
         flags = options.get("flags") or {}
         self.with_comments = bool(flags.get("comments"))
         which = str(options.get("comments") or "approved")
-        self.keep = _KEEP.get(which, {"1"})
+        self.keep = COMMENT_CHOICES.get(which, COMMENT_CHOICES["approved"])
         types = options.get("post_types") or "post"
         self.types = {t.strip() for t in str(types).split(",") if t.strip()}
         self.urlmap, self.attachments = prepare(export, lambda ident: ident.link or None)
@@ -135,10 +135,15 @@ class _Feed:
 
         if not self.with_comments or not p.comments:
             return []
-        shown = [c for c in p.comments if not c.is_private and (self.keep is None or c.approved in self.keep)]
-        hidden = {c.id: c.parent for c in p.comments
-                  if c.is_private or not (self.keep is None or c.approved in self.keep)}
-        self.private += sum(c.is_private for c in p.comments)
+        shown: list[Comment] = []
+        hidden: dict[int, int] = {}
+        for c in p.comments:
+            why = c.hidden_by(self.keep)
+            if why is None:
+                shown.append(c)
+            else:
+                hidden[c.id] = c.parent
+                self.private += why == "private"
         roots = build_threads(shown, report=self.report, item_id=p.id, item_title=p.title, ancestors=hidden)
         return [(n.comment, n.parent) for n in walk(roots)]
 

@@ -52,7 +52,7 @@ from urllib.parse import quote, unquote, urlsplit
 from slugify import slugify
 
 from migrate.errors import OutputError, Report, UsageError
-from migrate.model import Comment, Export, Identity, Post, Site
+from migrate.model import COMMENT_CHOICES, Comment, Export, Identity, Post, Site
 from migrate.output import OutputTree, StagedFiles, safe_component
 from migrate.parallel import process_context
 from migrate.parallel import can_start_processes, default_workers, parallel_map
@@ -103,13 +103,6 @@ INTERNAL_TAXONOMIES = frozenset({
     "wp_pattern_category",
 })
 PING_KINDS = frozenset({"pingback", "trackback"})
-#: comment_approved values each ``comments`` option keeps.
-COMMENT_CHOICES = {
-    "approved": frozenset({"1"}),
-    "pending": frozenset({"1", "0"}),
-    "none": frozenset(),
-    "all": None,  # everything
-}
 #: file extensions a generator would read as content: never put media with them in a bundle.
 CONTENT_EXTS = frozenset({".md", ".markdown", ".mdown", ".html", ".htm", ".org", ".adoc", ".rst",
                           ".pandoc", ".pdc", ".ad", ".asciidoc", ".xml", ".json", ".yaml", ".yml",
@@ -1411,14 +1404,12 @@ class _Converter:
         shown: list[Comment] = []
         hidden: dict[int, int] = {}
         for c in post.comments:
-            if c.is_private:
-                hidden[c.id] = c.parent
-                skips["private"] += 1
-            elif keep is None or c.approved in keep:
+            why = c.hidden_by(keep)
+            if why is None:
                 shown.append(c)
             else:
                 hidden[c.id] = c.parent
-                skips[c.status] += 1
+                skips[why] += 1
         if not shown:
             return []
         thread = [c for c in shown if c.kind not in PING_KINDS]
