@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 import re
 
+from migrate.transforms.wpautop import wp_html_split
+
 #: (provider slug, URL pattern) after WordPress's oEmbed providers.
 PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx, re.I)) for name, rx in (
     ("youtube", r"https?://(?:(?:m|www)\.)?youtube\.com/(?:watch|playlist|shorts/|live/)|https?://youtu\.be/"),
@@ -61,9 +63,8 @@ AUDIO_FILE = re.compile(r"https?://.+?\.(?:mp3|ogg|flac|m4a|wav)$", re.I)
 VIDEO_FILE = re.compile(r"https?://.+?\.(?:mp4|m4v|webm|ogv|flv)$", re.I)
 
 _OWN_LINE = re.compile(r'^([ \t]*)(https?://[^\s<>"]+)([ \t\r]*)$', re.I | re.M)
-_OWN_PARAGRAPH = re.compile(r'<p(?: [^>]*)?>\s*(https?://[^\s<>"]+)\s*</p>', re.I)
+_OWN_PARAGRAPH = re.compile(r'<p(?: [^<>]*)?>\s*(https?://[^\s<>"]+)\s*</p>', re.I)
 _LINE_BREAK = "<!-- wp-line-break -->"
-_TAG_WITH_NEWLINE = re.compile(r"<[^>]*\n[^>]*>")
 
 
 def provider_of(url: str) -> str:
@@ -110,9 +111,12 @@ def autoembed(text: str, quick: bool = True) -> str:
     """
     if "://" not in text or quick and not may_embed(text):
         return text
-    protected = "\n" in text and "<" in text and _TAG_WITH_NEWLINE.search(text) is not None
-    if protected:  # a line break inside a tag does not start a line
-        text = _TAG_WITH_NEWLINE.sub(lambda m: m.group(0).replace("\n", _LINE_BREAK), text)
+    protected = False
+    if "\n" in text and "<" in text:  # a line break inside a tag does not start a line
+        parts = wp_html_split(text)
+        protected = any(part.startswith("<") and "\n" in part for part in parts)
+        if protected:
+            text = "".join(part.replace("\n", _LINE_BREAK) if part.startswith("<") else part for part in parts)
 
     def own_line(m: re.Match[str]) -> str:
         code = _shortcode(m.group(2))

@@ -21,7 +21,7 @@ from migrate.threads import build_threads, walk
 from migrate.transforms.blocks import parse_blocks, render_blocks, serialize_blocks
 from migrate.transforms.context import TransformContext
 from migrate.transforms.html_markdown import html_to_markdown
-from migrate.transforms.pipeline import to_markdown
+from migrate.transforms.pipeline import prepare_html, to_markdown
 from migrate.transforms.shortcodes import expand_shortcodes
 from migrate.transforms.wpautop import wpautop
 
@@ -141,6 +141,24 @@ def test_nested_content_transforms_linear(kind):
     assert serialize_blocks(parse_blocks(text)).count("deepword") == 1
     assert "deepword" in render_blocks(parse_blocks(text), TransformContext())
     # 5x the input: linear is x5, quadratic x25; x10 leaves room for a busy 2-core runner
+    assert_linear(make, lambda t: to_markdown(t, TransformContext()), limit=10)
+
+
+#: Text shaped to make a backtracking pattern rescan the rest of the post for
+#: each piece: bare '<' before line breaks, unclosed '<p ' and style attributes.
+#: Each starts with a URL on its own line, so the auto-embed step does its work.
+UNCLOSED = {
+    "lt-before-newlines": lambda n: "https://youtu.be/abc\n" + "a <b\n" * n,
+    "open-paragraphs": lambda n: "https://youtu.be/abc\n" + "<p " * n,
+    "tags-with-newlines": lambda n: "https://youtu.be/abc\n" + '<a\nhref="x">y</a>\n' * n,
+    "unclosed-styles": lambda n: "https://youtu.be/abc\n" + '<p style="url(' * n,
+}
+
+
+@pytest.mark.parametrize("kind", UNCLOSED)
+def test_auto_embeds_and_styles_linear(kind):
+    make = UNCLOSED[kind]
+    assert 'data-provider="youtube"' in prepare_html(make(100), TransformContext())
     assert_linear(make, lambda t: to_markdown(t, TransformContext()), limit=10)
 
 
