@@ -105,8 +105,11 @@ def _rewrite_value(attr: str, value: str, ctx: TransformContext) -> Optional[str
 
 
 _STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)("[^"]*"|'[^']*')""", re.I)
-_CSS_URL = re.compile(r"""(url\(\s*)(?:"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'"""
-                      r"""|((?:\\[0-9A-Fa-f]{1,6}\s?|\\.|[^"'()\s\\])*))(\s*\))""", re.I)
+#: ``url(…)`` in CSS, quoted or not. The repetitions are possessive: an escape
+#: such as ``\12`` reads more than one way, and a ``url(`` that never closes
+#: must fail at once, not try every reading.
+_CSS_URL = re.compile(r"""(url\(\s*)(?:"((?:\\.|[^"\\])*+)"|'((?:\\.|[^'\\])*+)'"""
+                      r"""|((?:\\[0-9A-Fa-f]{1,6}+\s?|\\.|[^"'()\s\\])*+))(\s*\))""", re.I)
 _CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?|\\(.)")
 
 

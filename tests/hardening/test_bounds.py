@@ -145,13 +145,15 @@ def test_nested_content_transforms_linear(kind):
 
 
 #: Text shaped to make a backtracking pattern rescan the rest of the post for
-#: each piece: bare '<' before line breaks, unclosed '<p ' and style attributes.
+#: each piece: bare '<' before line breaks, unclosed '<p ' and style attributes,
+#: a CSS url( of escapes that never closes.
 #: Each starts with a URL on its own line, so the auto-embed step does its work.
 UNCLOSED = {
     "lt-before-newlines": lambda n: "https://youtu.be/abc\n" + "a <b\n" * n,
     "open-paragraphs": lambda n: "https://youtu.be/abc\n" + "<p " * n,
     "tags-with-newlines": lambda n: "https://youtu.be/abc\n" + '<a\nhref="x">y</a>\n' * n,
     "unclosed-styles": lambda n: "https://youtu.be/abc\n" + '<p style="url(' * n,
+    "css-escapes": lambda n: "https://youtu.be/abc\n" + '<p style="background: url(' + "\\1" * n + '(">x</p>',
 }
 
 
